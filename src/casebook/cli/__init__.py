@@ -1,0 +1,1 @@
+"""The ``casebook`` command line: every operation, scriptable, with ``--json`` output."""

@@ -1,0 +1,74 @@
+"""Entry point: the ``casebook`` group, the global ``--project`` option, error handling."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from casebook import __version__
+from casebook.cli.output import CliError
+from casebook.errors import CasebookError
+
+PROJECT_ENV = "CASEBOOK_PROJECT"
+
+
+@dataclass
+class CliState:
+    """What every command needs: where the project file is (if given)."""
+
+    project: Path | None
+
+    def project_path(self) -> Path:
+        """The project file, or an error telling the researcher how to name one."""
+        if self.project is not None:
+            return self.project
+        found = sorted(Path.cwd().glob("*.casebook"))
+        if len(found) == 1:
+            return found[0]
+        raise CliError(f"no project given: use --project PATH or set {PROJECT_ENV}")
+
+
+class CasebookGroup(click.Group):
+    """A click group that turns expected failures into one line and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CasebookError as exc:
+            raise CliError(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("casebook: interrupted; the project is unchanged", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=CasebookGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--project", "-p", type=click.Path(path_type=Path, dir_okay=False), envvar=PROJECT_ENV,
+    help=f"Project file (.casebook). Also read from ${PROJECT_ENV}; defaults to the only"
+    " .casebook file in the current folder.",
+)
+@click.version_option(__version__, prog_name="casebook")
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None) -> None:
+    """casebook: code interview transcripts and follow cases across rounds."""
+    ctx.obj = CliState(project)
+
+
+def _register() -> None:
+    from casebook.cli import cmd_import, cmd_lists, cmd_project, cmd_study
+
+    for module in (cmd_project, cmd_import, cmd_lists, cmd_study):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="casebook")

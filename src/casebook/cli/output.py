@@ -1,0 +1,42 @@
+"""Printing for the CLI: rich tables for people, JSON for scripts, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+stdout = Console(highlight=False, soft_wrap=False)
+stderr = Console(stderr=True, highlight=False)
+
+
+class CliError(click.ClickException):
+    """A failure reported as one line on stderr with a non-zero exit."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"casebook: error: {self.message}", err=True)
+
+
+def emit_json(data: Any) -> None:
+    """Print ``data`` as JSON (UTF-8, not ASCII-escaped: æøå stay readable)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Print a simple rich table; an empty one says so instead."""
+    if not rows:
+        stdout.print(f"[dim]{title}: none yet[/dim]")
+        return
+    grid = Table(title=title, title_justify="left", header_style="bold")
+    for column in columns:
+        grid.add_column(column, overflow="fold")
+    for row in rows:
+        grid.add_row(*("" if v is None else str(v) for v in row))
+    stdout.print(grid)

@@ -1,0 +1,126 @@
+"""Batch-import manifests: one CSV row per transcript with who, when and which family.
+
+Columns (header names, any order): ``file`` and ``case`` are required; ``round``,
+``date``, ``informants`` (participant codes separated by ``;``), ``speakers``
+(``Label=code;...``), ``interviewer``, ``mode``, ``place``, ``name`` are optional.
+Columns ``case.NAME`` and ``source.NAME`` set attributes (the case value from that
+row's round on). Comma, semicolon or tab separated; UTF-8 with or without BOM.
+Relative file paths are relative to the manifest's folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from casebook.errors import ImportProblem, InvalidValue
+from casebook.model.attributes import AttributeType, canonical_value
+from casebook.model.study import InterviewMeta
+
+MAX_MANIFEST_BYTES = 8 * 1024 * 1024
+_KNOWN = {"file", "case", "round", "date", "informants", "speakers", "interviewer", "mode", "place", "name"}
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    """One transcript to import, with the manifest line it came from."""
+
+    line: int
+    path: Path
+    meta: InterviewMeta
+    case_attributes: dict[str, str] = field(default_factory=dict)
+    source_attributes: dict[str, str] = field(default_factory=dict)
+
+
+def read_manifest(path: Path) -> list[ManifestRow]:
+    """Parse a manifest; problems name the manifest and the line."""
+    if not path.is_file():
+        raise ImportProblem(path, "no such manifest file")
+    data = path.read_bytes()
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise ImportProblem(path, "manifest is too large (limit 8 MiB)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportProblem(path, "manifest is not UTF-8 (save the CSV as UTF-8)") from None
+    if not text.strip():
+        raise ImportProblem(path, "manifest is empty")
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=_dialect(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = {"file", "case"} - set(header)
+    if missing:
+        raise ImportProblem(path, f"manifest lacks column(s) {', '.join(sorted(missing))}")
+    unknown = [h for h in header if h not in _KNOWN and not h.startswith(("case.", "source."))]
+    if unknown:
+        raise ImportProblem(path, f"manifest has unknown column(s) {', '.join(unknown)}")
+    rows = []
+    for raw in reader:
+        line = reader.line_num
+        cells = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(cells.values()):
+            continue
+        try:
+            rows.append(_row(cells, path.parent, line))
+        except InvalidValue as exc:
+            raise ImportProblem(path, f"line {line}: {exc.message}") from None
+    if not rows:
+        raise ImportProblem(path, "manifest has no rows")
+    return rows
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    try:
+        return csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def _row(cells: dict[str, str], base: Path, line: int) -> ManifestRow:
+    if not cells.get("file"):
+        raise InvalidValue("the file column is empty")
+    if not cells.get("case"):
+        raise InvalidValue("the case column is empty")
+    informants = tuple(code.strip() for code in cells.get("informants", "").split(";") if code.strip())
+    if len(set(informants)) != len(informants):
+        raise InvalidValue(f"an informant is listed twice ({'; '.join(informants)})")
+    date = cells.get("date") or None
+    if date:
+        date = canonical_value(AttributeType.DATE, date)
+    meta = InterviewMeta(
+        case=cells["case"],
+        round=cells.get("round") or None,
+        date=date,
+        mode=cells.get("mode", ""),
+        place=cells.get("place", ""),
+        interviewer=cells.get("interviewer", ""),
+        informants=informants,
+        speakers=parse_speakers(cells.get("speakers", "")),
+        name=cells.get("name") or None,
+    )
+    file_path = Path(cells["file"])
+    return ManifestRow(
+        line=line,
+        path=file_path if file_path.is_absolute() else base / file_path,
+        meta=meta,
+        case_attributes=_prefixed(cells, "case."),
+        source_attributes=_prefixed(cells, "source."),
+    )
+
+
+def _prefixed(cells: dict[str, str], prefix: str) -> dict[str, str]:
+    return {k[len(prefix) :]: v for k, v in cells.items() if k.startswith(prefix) and v}
+
+
+def parse_speakers(spec: str) -> dict[str, str]:
+    """``"F1=3a; F2=3b"`` as a mapping from speaker label to participant code."""
+    mapping: dict[str, str] = {}
+    for part in spec.split(";"):
+        if not part.strip():
+            continue
+        label, sep, code = part.partition("=")
+        if not sep or not label.strip() or not code.strip():
+            raise InvalidValue(f"speaker mapping {part.strip()!r} must look like Label=code")
+        mapping[label.strip()] = code.strip()
+    return mapping

@@ -1,0 +1,1 @@
+"""The use-case façade: the only API the CLI and the TUI call. Owns transactions."""

@@ -1,0 +1,99 @@
+"""Integrity checks behind ``casebook check``: schema, foreign keys, spans, hashes."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from casebook.storage import migrations
+from casebook.storage.connection import ProjectDB
+
+
+@dataclass
+class CheckReport:
+    """What ``check`` looked at and every problem it found."""
+
+    schema_version: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+
+def run_checks(pdb: ProjectDB) -> CheckReport:
+    """Run every check; never modifies the project."""
+    report = CheckReport()
+    db = pdb.db
+    report.schema_version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    _sqlite_checks(pdb, report)
+    if migrations.pending(db):
+        report.problems.append(f"schema migrations not applied: {migrations.pending(db)}")
+    for table in ("cases", "persons", "rounds", "sources", "turns", "codes", "codings", "memos"):
+        report.counts[table] = int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    _check_sources(pdb, report)
+    _check_turns(pdb, report)
+    _check_codings(pdb, report)
+    return report
+
+
+def _sqlite_checks(pdb: ProjectDB, report: CheckReport) -> None:
+    result = [r[0] for r in pdb.db.execute("PRAGMA integrity_check")]
+    if result != ["ok"]:
+        report.problems.extend(f"SQLite integrity: {line}" for line in result[:20])
+    for table, rowid, parent, _ in pdb.db.execute("PRAGMA foreign_key_check"):
+        report.problems.append(f"{table} row {rowid} points to a missing {parent} row")
+
+
+def _check_sources(pdb: ProjectDB, report: CheckReport) -> None:
+    for sid, name, text, chars, sha in pdb.db.execute(
+        "SELECT id, name, text, chars, sha256 FROM sources"
+    ):
+        if len(text) != chars:
+            report.problems.append(f"source {sid} {name!r}: stored length {chars} != {len(text)}")
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha:
+            report.problems.append(f"source {sid} {name!r}: text does not match its sha256")
+        if "\r" in text:
+            report.problems.append(f"source {sid} {name!r}: text is not normalised (\\r)")
+
+
+def _check_turns(pdb: ProjectDB, report: CheckReport) -> None:
+    """Turns must tile their source: start at 0, meet end to start, end at its length."""
+    rows = pdb.db.execute(
+        'SELECT s.id, s.name, s.chars, t.start, t."end" FROM sources s'
+        " LEFT JOIN turns t ON t.source_id = s.id ORDER BY s.id, t.seq"
+    )
+    current: int | None = None
+    expected = 0
+    last: tuple[int, str, int] | None = None
+    for sid, name, chars, start, end in rows:
+        if sid != current:
+            _close_tiling(report, last, expected)
+            current, expected, last = sid, 0, (sid, name, chars)
+        if start is None:
+            continue
+        if start != expected:
+            report.problems.append(f"source {sid} {name!r}: turn at {start} leaves a gap or overlap")
+        expected = end
+    _close_tiling(report, last, expected)
+
+
+def _close_tiling(report: CheckReport, last: tuple[int, str, int] | None, reached: int) -> None:
+    if last is not None and reached != last[2]:
+        report.problems.append(
+            f"source {last[0]} {last[1]!r}: turns end at {reached}, text has {last[2]} characters"
+        )
+
+
+def _check_codings(pdb: ProjectDB, report: CheckReport) -> None:
+    rows = pdb.db.execute(
+        'SELECT g.id, g.source_id, g.start, g."end", s.chars FROM codings g'
+        " LEFT JOIN sources s ON s.id = g.source_id"
+        ' WHERE s.id IS NULL OR g.start < 0 OR g."end" <= g.start OR g."end" > s.chars'
+    )
+    for cid, sid, start, end, chars in rows:
+        report.problems.append(
+            f"coding {cid}: span {start}-{end} is not inside source {sid} ({chars} characters)"
+        )

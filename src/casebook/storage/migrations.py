@@ -1,0 +1,224 @@
+"""Schema migrations: the only place tables, indexes and triggers are created.
+
+Each migration runs in one transaction (sqlite-utils ``Migrations``) and is recorded in
+``_sqlite_migrations``; ``PRAGMA user_version`` mirrors the count for quick checks.
+Never edit a released migration: add a new one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "casebook"
+migrations = Migrations(MIGRATION_SET)
+
+_FOUNDATION = """
+CREATE TABLE project_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE cases (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('family', 'municipality', 'other')),
+    label TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE persons (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL DEFAULT '',
+    profession TEXT NOT NULL DEFAULT '',
+    label TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE case_persons (
+    case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+    relation TEXT NOT NULL DEFAULT 'member',
+    PRIMARY KEY (case_id, person_id)
+);
+CREATE INDEX case_persons_person ON case_persons(person_id);
+CREATE TABLE rounds (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL UNIQUE,
+    window_start TEXT,
+    window_end TEXT,
+    baseline INTEGER NOT NULL DEFAULT 0 CHECK (baseline IN (0, 1))
+);
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    text TEXT NOT NULL,
+    chars INTEGER NOT NULL CHECK (chars >= 0),
+    sha256 TEXT NOT NULL,
+    original_name TEXT NOT NULL,
+    format TEXT NOT NULL,
+    encoding TEXT,
+    imported_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    previous_id INTEGER UNIQUE REFERENCES sources(id),
+    UNIQUE (name, version)
+);
+CREATE INDEX sources_sha ON sources(sha256);
+CREATE TRIGGER sources_text_immutable BEFORE UPDATE OF text, chars, sha256 ON sources
+BEGIN
+    SELECT RAISE(ABORT, 'source text is immutable');
+END;
+CREATE TABLE turns (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    body_start INTEGER NOT NULL,
+    speaker TEXT,
+    person_id INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+    timestamp_ms INTEGER,
+    CHECK (start >= 0 AND "end" > start AND body_start BETWEEN start AND "end"),
+    UNIQUE (source_id, seq)
+);
+CREATE INDEX turns_span ON turns(source_id, start);
+CREATE INDEX turns_person ON turns(person_id);
+CREATE TABLE interviews (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL UNIQUE REFERENCES sources(id) ON DELETE CASCADE,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    round_id INTEGER REFERENCES rounds(id),
+    date TEXT,
+    mode TEXT NOT NULL DEFAULT '',
+    place TEXT NOT NULL DEFAULT '',
+    interviewer TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX interviews_case_round ON interviews(case_id, round_id);
+CREATE TABLE interview_persons (
+    interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES persons(id),
+    PRIMARY KEY (interview_id, person_id)
+);
+CREATE TABLE attributes (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('case', 'person', 'source')),
+    type TEXT NOT NULL CHECK (type IN ('Text', 'Boolean', 'Integer', 'Float', 'Date')),
+    description TEXT NOT NULL DEFAULT '',
+    UNIQUE (scope, name)
+);
+CREATE TABLE attribute_values (
+    id INTEGER PRIMARY KEY,
+    attribute_id INTEGER NOT NULL REFERENCES attributes(id) ON DELETE CASCADE,
+    entity_id INTEGER NOT NULL,
+    round_id INTEGER REFERENCES rounds(id),
+    value TEXT NOT NULL,
+    set_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX attribute_values_one
+    ON attribute_values(attribute_id, entity_id, coalesce(round_id, 0));
+CREATE INDEX attribute_values_entity ON attribute_values(entity_id);
+CREATE TABLE coders (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE codes (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    parent_id INTEGER REFERENCES codes(id),
+    position INTEGER NOT NULL DEFAULT 0,
+    description TEXT NOT NULL DEFAULT '',
+    use_when TEXT NOT NULL DEFAULT '',
+    not_when TEXT NOT NULL DEFAULT '',
+    examples TEXT NOT NULL DEFAULT '[]',
+    color TEXT NOT NULL DEFAULT '#888888',
+    distance TEXT NOT NULL DEFAULT 'none'
+        CHECK (distance IN ('kognitiv', 'strukturell', 'makt', 'fysisk', 'none')),
+    valence TEXT NOT NULL DEFAULT 'nøytral'
+        CHECK (valence IN ('hindrer', 'fremmer', 'nøytral')),
+    signals TEXT NOT NULL DEFAULT '[]',
+    aliases TEXT NOT NULL DEFAULT '[]',
+    guid TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX codes_parent ON codes(parent_id);
+CREATE TABLE codings (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    code_id INTEGER NOT NULL REFERENCES codes(id),
+    coder_id INTEGER NOT NULL REFERENCES coders(id),
+    created_at TEXT NOT NULL,
+    memo TEXT NOT NULL DEFAULT '',
+    CHECK (start >= 0 AND "end" > start)
+);
+CREATE INDEX codings_span ON codings(source_id, start);
+CREATE INDEX codings_code ON codings(code_id);
+CREATE TRIGGER codings_inside_source BEFORE INSERT ON codings
+WHEN NEW."end" > (SELECT chars FROM sources WHERE id = NEW.source_id)
+BEGIN
+    SELECT RAISE(ABORT, 'coding span lies outside its source');
+END;
+CREATE TABLE memos (
+    id INTEGER PRIMARY KEY,
+    target_kind TEXT NOT NULL
+        CHECK (target_kind IN ('project', 'case', 'round', 'source', 'code', 'coding')),
+    target_id INTEGER,
+    text TEXT NOT NULL,
+    author_id INTEGER REFERENCES coders(id),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX memos_target ON memos(target_kind, target_id);
+CREATE VIRTUAL TABLE turns_fts USING fts5(
+    body, content='', tokenize='unicode61 remove_diacritics 0'
+);
+"""
+
+
+def _run(db: Database, script: str) -> None:
+    """Run each statement of ``script`` inside the migration's transaction."""
+    for statement in _statements(script):
+        db.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a DDL script on top-level semicolons (trigger bodies kept whole)."""
+    out: list[str] = []
+    buffer: list[str] = []
+    for line in script.strip().splitlines():
+        buffer.append(line)
+        joined = "\n".join(buffer).strip()
+        if joined.endswith(";") and (
+            not joined.upper().startswith("CREATE TRIGGER") or joined.upper().endswith("END;")
+        ):
+            out.append(joined)
+            buffer = []
+    if "".join(buffer).strip():
+        out.append("\n".join(buffer))
+    return out
+
+
+@migrations(name="0001_foundation")
+def m0001_foundation(db: Database) -> None:
+    """Cases, persons, rounds, sources, turns, interviews, attributes, codes, codings, memos."""
+    _run(db, _FOUNDATION)
+    db.execute("PRAGMA user_version = 1")
+
+
+def apply(db: Database) -> None:
+    """Bring ``db`` to the newest schema."""
+    migrations.apply(db)
+
+
+def pending(db: Database) -> list[str]:
+    """Names of migrations not yet applied to ``db``."""
+    return [m.name for m in migrations.pending(db)]
+
+
+def applied(db: Database) -> list[str]:
+    """Names of migrations applied to ``db``, in order."""
+    return [m.name for m in migrations.applied(db)]
+
+
+def known() -> list[str]:
+    """Names of all migrations this version of casebook knows."""
+    return [m.name for m in migrations._migrations]

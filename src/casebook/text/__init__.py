@@ -1,0 +1,1 @@
+"""Text handling: normalisation, offsets, speaker turns (spaCy, when needed, only here)."""
