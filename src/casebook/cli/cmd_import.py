@@ -14,23 +14,36 @@ from casebook.cli.output import emit_json, stderr, stdout, table
 from casebook.importing.manifest import parse_speakers, read_manifest
 from casebook.importing.studyfile import read_study
 from casebook.model.study import InterviewMeta
-from casebook.services.importer import ImportItem, ImportReport, Progress as ProgressFn, import_files
+from casebook.services.importer import ImportItem, ImportReport, import_files
+from casebook.services.importer import Progress as ProgressFn
 from casebook.services.project import Project
 from casebook.text.turns import compile_speaker_pattern
 
 
 @click.command(name="import")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
-              help="CSV with one row per transcript (file, case, round, date, informants, ...).")
-@click.option("--study", type=click.Path(path_type=Path, dir_okay=False),
-              help="Study file declaring rounds, cases and persons (default: study.toml beside the manifest).")
+@click.option(
+    "--manifest",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV with one row per transcript (file, case, round, date, informants, ...).",
+)
+@click.option(
+    "--study",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Study file declaring rounds, cases and persons (default: study.toml beside the manifest).",
+)
 @click.option("--case", "case", help="Case key the files belong to (e.g. F01).")
 @click.option("--round", "round_", help="Round key (e.g. R1).")
 @click.option("--date", help="Interview date, YYYY-MM-DD.")
-@click.option("--informant", "informants", multiple=True,
-              help="Participant code present (repeatable); CODE=ROLE declares a new case member.")
-@click.option("--speaker", "speakers", multiple=True, help="Map a speaker label to a code: LABEL=CODE (repeatable).")
+@click.option(
+    "--informant",
+    "informants",
+    multiple=True,
+    help="Participant code present (repeatable); CODE=ROLE declares a new case member.",
+)
+@click.option(
+    "--speaker", "speakers", multiple=True, help="Map a speaker label to a code: LABEL=CODE (repeatable)."
+)
 @click.option("--interviewer", default="", help="Who interviewed (initials).")
 @click.option("--mode", default="", help="How: hjemme, kontor, digital, telefon ...")
 @click.option("--place", default="", help="Where the interview took place.")
@@ -38,10 +51,23 @@ from casebook.text.turns import compile_speaker_pattern
 @click.option("--speaker-pattern", help="Regex with a (?P<speaker>...) group that marks turn starts.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome per file as JSON.")
 @click.pass_obj
-def import_(state: CliState, files: tuple[Path, ...], manifest: Path | None, study: Path | None,
-            case: str | None, round_: str | None, date: str | None, informants: tuple[str, ...],
-            speakers: tuple[str, ...], interviewer: str, mode: str, place: str, name: str | None,
-            speaker_pattern: str | None, as_json: bool) -> None:
+def import_(
+    state: CliState,
+    files: tuple[Path, ...],
+    manifest: Path | None,
+    study: Path | None,
+    case: str | None,
+    round_: str | None,
+    date: str | None,
+    informants: tuple[str, ...],
+    speakers: tuple[str, ...],
+    interviewer: str,
+    mode: str,
+    place: str,
+    name: str | None,
+    speaker_pattern: str | None,
+    as_json: bool,
+) -> None:
     """Import transcripts (.txt .md .docx .odt .vtt .srt): all of them, or none.
 
     Identical text is skipped; changed text under an existing name becomes a new
@@ -53,15 +79,35 @@ def import_(state: CliState, files: tuple[Path, ...], manifest: Path | None, stu
     spec = None
     if manifest:
         rows = read_manifest(manifest)
-        items = [ImportItem(r.path, r.meta, r.case_attributes, r.source_attributes, f"{manifest}: line {r.line}: {r.path.name}") for r in rows]
-        study = study or (manifest.parent / "study.toml" if (manifest.parent / "study.toml").is_file() else None)
+        items = [
+            ImportItem(
+                r.path,
+                r.meta,
+                r.case_attributes,
+                r.source_attributes,
+                f"{manifest}: line {r.line}: {r.path.name}",
+            )
+            for r in rows
+        ]
+        study = study or (
+            manifest.parent / "study.toml" if (manifest.parent / "study.toml").is_file() else None
+        )
     elif files:
         if not case:
             raise click.UsageError("--case is required when importing files (or use --manifest)")
         if name and len(files) > 1:
             raise click.UsageError("--name works with one file only")
-        meta = InterviewMeta(case, round_, _date(date), mode, place, interviewer, informants,
-                             parse_speakers(";".join(speakers)), name)
+        meta = InterviewMeta(
+            case,
+            round_,
+            _date(date),
+            mode,
+            place,
+            interviewer,
+            informants,
+            parse_speakers(";".join(speakers)),
+            name,
+        )
         items = [ImportItem(f, meta) for f in files]
     else:
         raise click.UsageError("nothing to import: give FILES or --manifest CSV")
@@ -80,9 +126,15 @@ def _date(value: str | None) -> str | None:
 
 @contextmanager
 def _progress(total: int) -> Iterator[ProgressFn]:
-    progress = Progress(TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=stderr, transient=True,
-                        disable=not stderr.is_terminal or total < 2)
+    progress = Progress(
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal or total < 2,
+    )
     tasks: dict[str, int] = {}
 
     def update(phase: str, done: int, count: int) -> None:
@@ -96,14 +148,31 @@ def _progress(total: int) -> Iterator[ProgressFn]:
 
 def _print(report: ImportReport, as_json: bool) -> None:
     if as_json:
-        emit_json([{"file": str(o.path), "name": o.name, "status": o.status, "source_id": o.source_id,
-                    "version": o.version, "chars": o.chars, "turns": o.turns, "note": o.note}
-                   for o in report.outcomes])
+        emit_json(
+            [
+                {
+                    "file": str(o.path),
+                    "name": o.name,
+                    "status": o.status,
+                    "source_id": o.source_id,
+                    "version": o.version,
+                    "chars": o.chars,
+                    "turns": o.turns,
+                    "note": o.note,
+                }
+                for o in report.outcomes
+            ]
+        )
         return
-    table("Imported", ["status", "source", "name", "v", "chars", "turns", "note"],
-          [(o.status, o.source_id, o.name, o.version, o.chars, o.turns, o.note) for o in report.outcomes])
-    stdout.print(f"{report.count('new')} new, {report.count('version')} new version(s),"
-                 f" {report.count('unchanged')} unchanged")
+    table(
+        "Imported",
+        ["status", "source", "name", "v", "chars", "turns", "note"],
+        [(o.status, o.source_id, o.name, o.version, o.chars, o.turns, o.note) for o in report.outcomes],
+    )
+    stdout.print(
+        f"{report.count('new')} new, {report.count('version')} new version(s),"
+        f" {report.count('unchanged')} unchanged"
+    )
 
 
 COMMANDS = [import_]

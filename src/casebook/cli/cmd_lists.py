@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import click
 
 from casebook.cli.main import CliState
-from casebook.cli.output import emit_json, stdout, table
+from casebook.cli.output import emit_json, table
 from casebook.services.project import Project
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
@@ -26,13 +27,24 @@ def cases(state: CliState, as_json: bool) -> None:
         for person in project.persons():
             for case in person.cases:
                 members[case].append(person.code)
-        rows = [{"id": c.key, "kind": c.kind.value, "label": c.label, "persons": members[c.key],
-                 "sources": counts[c.key]} for c in project.cases()]
+        rows: list[dict[str, Any]] = [
+            {
+                "id": c.key,
+                "kind": c.kind.value,
+                "label": c.label,
+                "persons": members[c.key],
+                "sources": counts[c.key],
+            }
+            for c in project.cases()
+        ]
     if as_json:
         emit_json(rows)
     else:
-        table("Cases", ["case", "kind", "label", "persons", "sources"],
-              [(r["id"], r["kind"], r["label"], ", ".join(r["persons"]), r["sources"]) for r in rows])
+        table(
+            "Cases",
+            ["case", "kind", "label", "persons", "sources"],
+            [(r["id"], r["kind"], r["label"], ", ".join(r["persons"]), r["sources"]) for r in rows],
+        )
 
 
 @click.command()
@@ -44,15 +56,35 @@ def rounds(state: CliState, as_json: bool) -> None:
         counts: dict[str, int] = defaultdict(int)
         for source in project.sources():
             counts[source.round or ""] += 1
-        rows = [{"id": r.key, "label": r.label, "position": r.position, "window_start": r.window_start,
-                 "window_end": r.window_end, "baseline": r.baseline, "sources": counts[r.key]}
-                for r in project.rounds()]
+        rows: list[dict[str, Any]] = [
+            {
+                "id": r.key,
+                "label": r.label,
+                "position": r.position,
+                "window_start": r.window_start,
+                "window_end": r.window_end,
+                "baseline": r.baseline,
+                "sources": counts[r.key],
+            }
+            for r in project.rounds()
+        ]
     if as_json:
         emit_json(rows)
     else:
-        table("Rounds", ["round", "label", "window", "baseline", "sources"],
-              [(r["id"], r["label"], f"{r['window_start'] or ''} – {r['window_end'] or ''}",
-                "yes" if r["baseline"] else "", r["sources"]) for r in rows])
+        table(
+            "Rounds",
+            ["round", "label", "window", "baseline", "sources"],
+            [
+                (
+                    r["id"],
+                    r["label"],
+                    f"{r['window_start'] or ''} – {r['window_end'] or ''}",
+                    "yes" if r["baseline"] else "",
+                    r["sources"],
+                )
+                for r in rows
+            ],
+        )
 
 
 @click.command()
@@ -61,13 +93,24 @@ def rounds(state: CliState, as_json: bool) -> None:
 def persons(state: CliState, as_json: bool) -> None:
     """List persons by participant code, with role and cases."""
     with Project.open(state.project_path()) as project:
-        rows = [{"code": p.code, "role": p.role, "profession": p.profession, "label": p.label,
-                 "cases": list(p.cases)} for p in project.persons()]
+        rows: list[dict[str, Any]] = [
+            {
+                "code": p.code,
+                "role": p.role,
+                "profession": p.profession,
+                "label": p.label,
+                "cases": list(p.cases),
+            }
+            for p in project.persons()
+        ]
     if as_json:
         emit_json(rows)
     else:
-        table("Persons", ["code", "role", "profession", "cases"],
-              [(r["code"], r["role"], r["profession"], ", ".join(r["cases"])) for r in rows])
+        table(
+            "Persons",
+            ["code", "role", "profession", "cases"],
+            [(r["code"], r["role"], r["profession"], ", ".join(r["cases"])) for r in rows],
+        )
 
 
 @click.command()
@@ -77,17 +120,46 @@ def persons(state: CliState, as_json: bool) -> None:
 def sources(state: CliState, as_json: bool, all_versions: bool) -> None:
     """List sources with case, round, size and speaker turns."""
     with Project.open(state.project_path()) as project:
-        rows = [{"id": s.id, "name": s.name, "case": s.case, "round": s.round, "date": s.date,
-                 "chars": s.chars, "turns": s.turns, "version": s.version, "current": s.current,
-                 "format": s.format, "original_name": s.original_name, "sha256": s.sha256,
-                 "imported_at": s.imported_at, "persons": project.source_persons(s)}
-                for s in project.sources(all_versions)]
+        rows: list[dict[str, Any]] = [
+            {
+                "id": s.id,
+                "name": s.name,
+                "case": s.case,
+                "round": s.round,
+                "date": s.date,
+                "chars": s.chars,
+                "turns": s.turns,
+                "version": s.version,
+                "current": s.current,
+                "format": s.format,
+                "original_name": s.original_name,
+                "sha256": s.sha256,
+                "imported_at": s.imported_at,
+                "persons": project.source_persons(s),
+            }
+            for s in project.sources(all_versions)
+        ]
     if as_json:
         emit_json(rows)
     else:
-        table("Sources", ["id", "name", "case", "round", "date", "chars", "turns", "v", "persons"],
-              [(r["id"], r["name"], r["case"], r["round"], r["date"], r["chars"], r["turns"],
-                r["version"], ", ".join(r["persons"])) for r in rows])
+        table(
+            "Sources",
+            ["id", "name", "case", "round", "date", "chars", "turns", "v", "persons"],
+            [
+                (
+                    r["id"],
+                    r["name"],
+                    r["case"],
+                    r["round"],
+                    r["date"],
+                    r["chars"],
+                    r["turns"],
+                    r["version"],
+                    ", ".join(r["persons"]),
+                )
+                for r in rows
+            ],
+        )
 
 
 @click.command()
@@ -98,14 +170,30 @@ def attrs(state: CliState, as_json: bool) -> None:
     with Project.open(state.project_path()) as project:
         values = project.attribute_values()
     if as_json:
-        emit_json([{"scope": v.scope.value, "entity": v.entity, "name": v.attribute, "type": v.type.value,
-                    "value": v.value, "round": v.round} for v in values])
+        emit_json(
+            [
+                {
+                    "scope": v.scope.value,
+                    "entity": v.entity,
+                    "name": v.attribute,
+                    "type": v.type.value,
+                    "value": v.value,
+                    "round": v.round,
+                }
+                for v in values
+            ]
+        )
         return
     history: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for v in values:
-        history[(v.scope.value, v.entity, v.attribute)].append(f"{v.round}: {v.value}" if v.round else v.value)
-    table("Attributes", ["scope", "entity", "attribute", "value (by round)"],
-          [(*key, " → ".join(steps)) for key, steps in history.items()])
+        history[(v.scope.value, v.entity, v.attribute)].append(
+            f"{v.round}: {v.value}" if v.round else v.value
+        )
+    table(
+        "Attributes",
+        ["scope", "entity", "attribute", "value (by round)"],
+        [(*key, " → ".join(steps)) for key, steps in history.items()],
+    )
 
 
 COMMANDS = [cases, rounds, persons, sources, attrs]

@@ -30,15 +30,21 @@ def check(state: CliState, as_json: bool) -> None:
         report = project.check()
     if as_json:
         emit_json(
-            {"ok": report.ok, "schema_version": report.schema_version,
-             "counts": report.counts, "problems": report.problems}
+            {
+                "ok": report.ok,
+                "schema_version": report.schema_version,
+                "counts": report.counts,
+                "problems": report.problems,
+            }
         )
     else:
         counts = ", ".join(f"{n} {table}" for table, n in report.counts.items())
         stdout.print(f"schema version {report.schema_version}; {counts}")
         for problem in report.problems:
             stdout.print(f"[red]problem:[/red] {problem}")
-        stdout.print("[green]OK: no problems found[/green]" if report.ok else f"{len(report.problems)} problem(s)")
+        stdout.print(
+            "[green]OK: no problems found[/green]" if report.ok else f"{len(report.problems)} problem(s)"
+        )
     if not report.ok:
         raise SystemExit(1)
 

@@ -25,8 +25,10 @@ def study_load(state: CliState, file: Path) -> None:
     """Load (or re-load) a study.toml; all of it is applied, or none."""
     with Project.open(state.project_path()) as project:
         report = load_study(project, file)
-    stdout.print(f"Loaded {file}: {report.rounds} rounds, {report.cases} cases,"
-                 f" {report.persons} persons, {report.attributes} attribute types")
+    stdout.print(
+        f"Loaded {file}: {report.rounds} rounds, {report.cases} cases,"
+        f" {report.persons} persons, {report.attributes} attribute types"
+    )
 
 
 @click.group()
@@ -36,8 +38,13 @@ def case() -> None:
 
 @case.command(name="add")
 @click.argument("key")
-@click.option("--kind", type=click.Choice([k.value for k in CaseKind]), default="family", show_default=True,
-              help="What the case stands for.")
+@click.option(
+    "--kind",
+    type=click.Choice([k.value for k in CaseKind]),
+    default="family",
+    show_default=True,
+    help="What the case stands for.",
+)
 @click.option("--label", default="", help="Display label, e.g. 'Familie 1'.")
 @click.pass_obj
 def case_add(state: CliState, key: str, kind: str, label: str) -> None:

@@ -47,7 +47,10 @@ class CasebookGroup(click.Group):
 
 @click.group(cls=CasebookGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--project", "-p", type=click.Path(path_type=Path, dir_okay=False), envvar=PROJECT_ENV,
+    "--project",
+    "-p",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar=PROJECT_ENV,
     help=f"Project file (.casebook). Also read from ${PROJECT_ENV}; defaults to the only"
     " .casebook file in the current folder.",
 )

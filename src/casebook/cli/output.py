@@ -35,8 +35,9 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) 
         stdout.print(f"[dim]{title}: none yet[/dim]")
         return
     grid = Table(title=title, title_justify="left", header_style="bold")
-    for column in columns:
-        grid.add_column(column, overflow="fold")
+    for index, column in enumerate(columns):
+        last = index == len(columns) - 1
+        grid.add_column(column, overflow="fold" if last else "ellipsis", no_wrap=not last)
     for row in rows:
         grid.add_row(*("" if v is None else str(v) for v in row))
     stdout.print(grid)

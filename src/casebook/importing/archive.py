@@ -52,7 +52,11 @@ def _vet(archive: zipfile.ZipFile, path: Path) -> None:
         total += info.file_size
         if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
             raise ImportProblem(path, "archive unpacks to too much data; refusing (zip bomb?)")
-        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1 << 20:
+        if (
+            info.compress_size
+            and info.file_size / info.compress_size > MAX_RATIO
+            and info.file_size > 1 << 20
+        ):
             raise ImportProblem(path, "archive is compressed suspiciously well; refusing (zip bomb?)")
 
 
@@ -77,8 +81,11 @@ def read_member(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
 def parse_xml(data: bytes, path: Path, member: str) -> Element:
     """Parse untrusted XML: no DTDs, no entities, no external references."""
     try:
-        return fromstring(data, forbid_dtd=True)
+        root: Element = fromstring(data, forbid_dtd=True)
+        return root
     except DefusedXmlException as exc:
-        raise ImportProblem(path, f"{member} declares a DTD or entities; refusing ({type(exc).__name__})") from None
+        raise ImportProblem(
+            path, f"{member} declares a DTD or entities; refusing ({type(exc).__name__})"
+        ) from None
     except ParseError as exc:
         raise ImportProblem(path, f"{member} is not well-formed XML ({exc})") from None

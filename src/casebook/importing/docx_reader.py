@@ -44,7 +44,7 @@ def _table(table: Element, lines: list[str]) -> None:
             inner: list[str] = []
             _block(cell, inner)
             cells.append("\n".join(line for line in inner if line.strip()))
-        cells = [c for c in cells]
+        cells = list(cells)
         if len(cells) == 2 and cells[0] and len(cells[0]) <= 30 and "\n" not in cells[0]:
             label = cells[0].rstrip(": ")
             lines.append(f"{label}: {cells[1]}")

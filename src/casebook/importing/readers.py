@@ -20,7 +20,8 @@ def read_file(path: Path, speaker_pattern: re.Pattern[str] | None = None) -> Par
     fmt = SUPPORTED.get(path.suffix.lower())
     if fmt is None:
         raise ImportProblem(
-            path, f"unsupported file type {path.suffix or '(none)'!r}",
+            path,
+            f"unsupported file type {path.suffix or '(none)'!r}",
             f"casebook reads {', '.join(sorted(SUPPORTED))}",
         )
     _check_file(path)

@@ -123,7 +123,12 @@ def _round(entry: dict[str, Any]) -> RoundSpec:
     if not isinstance(window, list) or len(window) != 2:
         raise InvalidValue(f"round {entry.get('key')!r}: window must be [start, end]")
     dates = tuple(_date(w) for w in window)
-    return RoundSpec(_text(entry, "key", True), _text(entry, "label"), (dates[0], dates[1]), bool(entry.get("baseline", False)))
+    return RoundSpec(
+        _text(entry, "key", True),
+        _text(entry, "label"),
+        (dates[0], dates[1]),
+        bool(entry.get("baseline", False)),
+    )
 
 
 def _date(value: object) -> str | None:
@@ -140,7 +145,9 @@ def _case(entry: dict[str, Any]) -> CaseSpec:
         case_kind = CaseKind(kind)
     except ValueError:
         raise InvalidValue(f"case {entry.get('key')!r}: kind must be family, municipality or other") from None
-    return CaseSpec(_text(entry, "key", True), case_kind, _text(entry, "label"), dict(entry.get("attributes", {})))
+    return CaseSpec(
+        _text(entry, "key", True), case_kind, _text(entry, "label"), dict(entry.get("attributes", {}))
+    )
 
 
 def _person(entry: dict[str, Any]) -> PersonSpec:
@@ -177,7 +184,10 @@ def _attributes(table: dict[str, Any]) -> list[Attribute]:
 
 
 def _check_values(
-    scope: AttributeScope, owner: str, values: dict[str, Any], declared: dict[tuple[AttributeScope, str], Attribute]
+    scope: AttributeScope,
+    owner: str,
+    values: dict[str, Any],
+    declared: dict[tuple[AttributeScope, str], Attribute],
 ) -> None:
     for name, value in values.items():
         attribute = declared.get((scope, name))

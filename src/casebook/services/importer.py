@@ -119,14 +119,27 @@ def _store(pdb: ProjectDB, item: ImportItem, doc: ParsedDocument) -> ImportOutco
     same = source_store.find_by_sha(pdb, sha)
     if same is not None:
         _set_attributes(pdb, item, same.id, interview.round_id)
-        return ImportOutcome(item.path, same.name, "unchanged", same.id, same.version, same.chars,
-                             same.turns, f"same text as source {same.id} {same.name!r}")
+        return ImportOutcome(
+            item.path,
+            same.name,
+            "unchanged",
+            same.id,
+            same.version,
+            same.chars,
+            same.turns,
+            f"same text as source {same.id} {same.name!r}",
+        )
     previous = source_store.latest_version(pdb, name)
     persons = _persons_for_speakers(pdb, interview)
     mapping = _speaker_map(meta, persons)
     new = NewSource(
-        name=name, text=doc.text, sha256=sha, original_name=item.path.name, format=doc.format,
-        encoding=doc.encoding, turns=turns,
+        name=name,
+        text=doc.text,
+        sha256=sha,
+        original_name=item.path.name,
+        format=doc.format,
+        encoding=doc.encoding,
+        turns=turns,
         turn_persons=tuple(mapping(t.speaker) for t in turns),
     )
     if not interview.person_ids:
@@ -137,8 +150,16 @@ def _store(pdb: ProjectDB, item: ImportItem, doc: ParsedDocument) -> ImportOutco
     if previous is None:
         return ImportOutcome(item.path, name, "new", source_id, 1, len(doc.text), len(turns))
     kept = source_store.coding_count(pdb, previous.id)
-    return ImportOutcome(item.path, name, "version", source_id, previous.version + 1, len(doc.text),
-                         len(turns), f"text changed; version {previous.version} keeps its {kept} codings")
+    return ImportOutcome(
+        item.path,
+        name,
+        "version",
+        source_id,
+        previous.version + 1,
+        len(doc.text),
+        len(turns),
+        f"text changed; version {previous.version} keeps its {kept} codings",
+    )
 
 
 def _interview(pdb: ProjectDB, meta: InterviewMeta) -> NewInterview:

@@ -40,7 +40,9 @@ def apply_study(pdb: ProjectDB, spec: StudySpec) -> None:
         attribute_store.declare(pdb, attribute)
     existing = {r.key for r in study_store.list_rounds(pdb)}
     for round_spec in spec.rounds:
-        study_store.upsert_round(pdb, round_spec.key, round_spec.label, round_spec.window, round_spec.baseline)
+        study_store.upsert_round(
+            pdb, round_spec.key, round_spec.label, round_spec.window, round_spec.baseline
+        )
         existing.add(round_spec.key)
     for case in spec.cases:
         case_id = study_store.upsert_case(pdb, case.key, case.kind, case.label)

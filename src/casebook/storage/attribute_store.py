@@ -48,9 +48,7 @@ def find(pdb: ProjectDB, scope: AttributeScope, name: str) -> Attribute | None:
     return Attribute(row[0], AttributeScope(row[1]), AttributeType(row[2]), row[3])
 
 
-def set_value(
-    pdb: ProjectDB, attribute_id: int, entity_id: int, round_id: int | None, value: str
-) -> None:
+def set_value(pdb: ProjectDB, attribute_id: int, entity_id: int, round_id: int | None, value: str) -> None:
     """Set a value (already canonical for the type) from ``round_id`` on."""
     pdb.db.execute(
         "INSERT INTO attribute_values (attribute_id, entity_id, round_id, value, set_at)"
@@ -77,7 +75,5 @@ def list_values(pdb: ProjectDB, scope: AttributeScope | None = None) -> list[Att
             " ORDER BY 2, a.name, coalesce(r.position, 0)",
             [one_scope.value],
         )
-        out.extend(
-            AttributeValue(r[0], one_scope, r[1], r[2], AttributeType(r[3]), r[4]) for r in rows
-        )
+        out.extend(AttributeValue(r[0], one_scope, r[1], r[2], AttributeType(r[3]), r[4]) for r in rows)
     return out

@@ -68,19 +68,20 @@ def create(path: Path, name: str) -> ProjectDB:
     except OSError as exc:
         raise ProjectError(f"{path}: cannot create the project file ({exc.strerror})") from None
     os.close(fd)
-    os.chmod(path, 0o600)
+    path.chmod(0o600)
     try:
         db = _connect(path)
         db.enable_wal()
         migrations.apply(db)
         with db.atomic():
-            db["project_meta"].insert_all(
+            db.conn.executemany(
+                "INSERT INTO project_meta (key, value) VALUES (?, ?)",
                 [
-                    {"key": "app", "value": APP_ID},
-                    {"key": "name", "value": name},
-                    {"key": "created_at", "value": utc_now()},
-                    {"key": "created_by_version", "value": __version__},
-                ]
+                    ("app", APP_ID),
+                    ("name", name),
+                    ("created_at", utc_now()),
+                    ("created_by_version", __version__),
+                ],
             )
     except sqlite3.Error as exc:
         path.unlink(missing_ok=True)
@@ -91,9 +92,7 @@ def create(path: Path, name: str) -> ProjectDB:
 def open_existing(path: Path) -> ProjectDB:
     """Open a project, upgrading its schema if this casebook is newer."""
     if not path.exists():
-        raise ProjectError(
-            f"{path}: no project file there", "create one with: casebook --project PATH init"
-        )
+        raise ProjectError(f"{path}: no project file there", "create one with: casebook --project PATH init")
     if not path.is_file():
         raise ProjectError(f"{path}: is not a file")
     with path.open("rb") as handle:

@@ -48,9 +48,7 @@ def _sqlite_checks(pdb: ProjectDB, report: CheckReport) -> None:
 
 
 def _check_sources(pdb: ProjectDB, report: CheckReport) -> None:
-    for sid, name, text, chars, sha in pdb.db.execute(
-        "SELECT id, name, text, chars, sha256 FROM sources"
-    ):
+    for sid, name, text, chars, sha in pdb.db.execute("SELECT id, name, text, chars, sha256 FROM sources"):
         if len(text) != chars:
             report.problems.append(f"source {sid} {name!r}: stored length {chars} != {len(text)}")
         if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha:

@@ -50,7 +50,22 @@ _SOURCE_FROM = (
 
 
 def _source(row: Any) -> Source:
-    return Source(*row[:12], turns=int(row[12]), current=bool(row[13]))
+    return Source(
+        id=row[0],
+        name=row[1],
+        sha256=row[2],
+        original_name=row[3],
+        format=row[4],
+        imported_at=row[5],
+        chars=row[6],
+        version=row[7],
+        previous_id=row[8],
+        case=row[9],
+        round=row[10],
+        date=row[11],
+        turns=int(row[12]),
+        current=bool(row[13]),
+    )
 
 
 def find_by_sha(pdb: ProjectDB, sha256: str) -> Source | None:
@@ -71,25 +86,29 @@ def latest_version(pdb: ProjectDB, name: str) -> Source | None:
     return _source(row) if row else None
 
 
-def insert_source(
-    pdb: ProjectDB, new: NewSource, interview: NewInterview, previous: Source | None
-) -> int:
+def insert_source(pdb: ProjectDB, new: NewSource, interview: NewInterview, previous: Source | None) -> int:
     """Store a source version, its turns, interview and index rows; return its id."""
     db = pdb.db
     cur = db.execute(
         "INSERT INTO sources (name, text, chars, sha256, original_name, format, encoding,"
         " imported_at, version, previous_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            new.name, new.text, len(new.text), new.sha256, new.original_name, new.format,
-            new.encoding, utc_now(), previous.version + 1 if previous else 1,
+            new.name,
+            new.text,
+            len(new.text),
+            new.sha256,
+            new.original_name,
+            new.format,
+            new.encoding,
+            utc_now(),
+            previous.version + 1 if previous else 1,
             previous.id if previous else None,
         ],
     )
     source_id = int(cur.lastrowid or 0)
     first = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM turns").fetchone()[0])
     rows = [
-        (first + seq, source_id, seq, t.start, t.end, t.body_start, t.speaker, person,
-         t.timestamp_ms)
+        (first + seq, source_id, seq, t.start, t.end, t.body_start, t.speaker, person, t.timestamp_ms)
         for seq, (t, person) in enumerate(zip(new.turns, new.turn_persons, strict=True))
     ]
     db.conn.executemany(
@@ -122,8 +141,7 @@ def list_sources(pdb: ProjectDB, all_versions: bool = False) -> list[Source]:
     """Sources in case, round, name order; only current versions unless ``all_versions``."""
     where = "" if all_versions else " WHERE NOT EXISTS (SELECT 1 FROM sources n WHERE n.previous_id = s.id)"
     rows = pdb.db.execute(
-        f"SELECT {_SOURCE_COLUMNS}{_SOURCE_FROM}{where}"
-        " ORDER BY c.key, r.position, s.name, s.version"
+        f"SELECT {_SOURCE_COLUMNS}{_SOURCE_FROM}{where} ORDER BY c.key, r.position, s.name, s.version"
     )
     return [_source(r) for r in rows]
 
@@ -151,8 +169,7 @@ def source_text(pdb: ProjectDB, source_id: int) -> str:
 def source_turns(pdb: ProjectDB, source_id: int) -> list[Turn]:
     """The turns of a source in text order."""
     rows = pdb.db.execute(
-        'SELECT start, "end", body_start, speaker, timestamp_ms FROM turns'
-        " WHERE source_id = ? ORDER BY seq",
+        'SELECT start, "end", body_start, speaker, timestamp_ms FROM turns WHERE source_id = ? ORDER BY seq',
         [source_id],
     )
     return [Turn(*r) for r in rows]

@@ -13,13 +13,9 @@ def upsert_case(pdb: ProjectDB, key: str, kind: CaseKind, label: str) -> int:
     """Create the case or update its kind and label; return its row id."""
     row = pdb.db.execute("SELECT id FROM cases WHERE key = ?", [key]).fetchone()
     if row:
-        pdb.db.execute(
-            "UPDATE cases SET kind = ?, label = ? WHERE id = ?", [kind.value, label, row[0]]
-        )
+        pdb.db.execute("UPDATE cases SET kind = ?, label = ? WHERE id = ?", [kind.value, label, row[0]])
         return int(row[0])
-    cur = pdb.db.execute(
-        "INSERT INTO cases (key, kind, label) VALUES (?, ?, ?)", [key, kind.value, label]
-    )
+    cur = pdb.db.execute("INSERT INTO cases (key, kind, label) VALUES (?, ?, ?)", [key, kind.value, label])
     return int(cur.lastrowid or 0)
 
 
@@ -85,15 +81,12 @@ def round_id(pdb: ProjectDB, key: str) -> int:
 def list_rounds(pdb: ProjectDB) -> list[Round]:
     """All rounds in study order."""
     rows = pdb.db.execute(
-        "SELECT id, key, label, position, window_start, window_end, baseline"
-        " FROM rounds ORDER BY position"
+        "SELECT id, key, label, position, window_start, window_end, baseline FROM rounds ORDER BY position"
     )
     return [Round(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
 
 
-def upsert_person(
-    pdb: ProjectDB, code: str, role: str, profession: str = "", label: str = ""
-) -> int:
+def upsert_person(pdb: ProjectDB, code: str, role: str, profession: str = "", label: str = "") -> int:
     """Create the person with participant ``code`` or update role, profession, label."""
     row = pdb.db.execute("SELECT id FROM persons WHERE code = ?", [code]).fetchone()
     if row:
@@ -137,8 +130,7 @@ def list_persons(pdb: ProjectDB) -> list[Person]:
         " LEFT JOIN cases c ON c.id = cp.case_id GROUP BY p.id ORDER BY p.code"
     )
     return [
-        Person(r[0], r[1], r[2], r[3], r[4], tuple(sorted(r[5].split(","))) if r[5] else ())
-        for r in rows
+        Person(r[0], r[1], r[2], r[3], r[4], tuple(sorted(r[5].split(","))) if r[5] else ()) for r in rows
     ]
 
 

@@ -105,7 +105,7 @@ def _accepted(label: str, counts: Counter[str]) -> bool:
 
 def _paragraph_turns(text: str) -> tuple[Turn, ...]:
     starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text) if m.end() < len(text)]
-    ends = starts[1:] + [len(text)]
+    ends = [*starts[1:], len(text)]
     return tuple(Turn(s, e, s) for s, e in zip(starts, ends, strict=True))
 
 

@@ -1,0 +1,1 @@
+"""The Textual coding workbench (screens, widgets, dialogs). Only this package imports Textual."""

@@ -1,0 +1,56 @@
+"""Every command explains itself; the core stays free of UI and NLP imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+
+from casebook.cli.main import cli
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found: list[tuple[str, click.Command]] = []
+    for name, command in sorted(group.commands.items()):
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, f"{prefix}{name} "))
+    return found
+
+
+@pytest.mark.parametrize(("name", "command"), _commands(cli), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_command_and_option_has_help(name: str, command: click.Command) -> None:
+    assert command.help and command.help.strip(), f"casebook {name} has no help text"
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name != "help":
+            assert param.help, f"casebook {name} {param.opts[0]} has no help text"
+
+
+def test_help_runs_for_every_command(run_cli) -> None:
+    for name, _ in _commands(cli):
+        result = run_cli(*name.split(), "--help", project=None)
+        assert result.exit_code == 0 and "Usage:" in result.stdout, name
+
+
+def test_core_imports_load_no_textual_or_spacy() -> None:
+    code = (
+        "import sys, casebook.services.importer, casebook.services.study, casebook.cli.main;"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'spacy', 'docx'});"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_missing_project_is_explained(run_cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CASEBOOK_PROJECT", raising=False)
+    result = run_cli("sources", project=None)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "casebook: error: no project given: use --project PATH or set CASEBOOK_PROJECT"
+    )
+    result = run_cli("sources", project=tmp_path / "finnes-ikke.casebook")
+    assert "no project file there" in result.stderr and "casebook --project PATH init" in result.stderr
