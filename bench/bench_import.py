@@ -54,16 +54,21 @@ def main() -> None:
                 report = import_files(project, [ImportItem(path, InterviewMeta(case="F01", round="R1"))])
                 singles.append(time.perf_counter() - start)
             turns = report.outcomes[0].turns
-            print(f"one transcript: {args.chars:,} chars, {turns} turns:"
-                  f" median {statistics.median(singles) * 1000:.0f} ms, worst {max(singles) * 1000:.0f} ms"
-                  f" (target < 300 ms)")
+            print(
+                f"one transcript: {args.chars:,} chars, {turns} turns:"
+                f" median {statistics.median(singles) * 1000:.0f} ms, worst {max(singles) * 1000:.0f} ms"
+                f" (target < 300 ms)"
+            )
             items = [ImportItem(p, InterviewMeta(case="F01", round="R1")) for p in paths[5:]]
             start = time.perf_counter()
             import_files(project, items)
             total = time.perf_counter() - start
             size = (folder / "bench.casebook").stat().st_size + (folder / "bench.casebook-wal").stat().st_size
-            print(f"batch: {args.files} transcripts ({args.files * args.chars / 1e6:.0f} M chars) in {total:.1f} s"
-                  f" = {total / args.files * 1000:.0f} ms each (target < 120 s); project {size / 2**20:.0f} MiB")
+            print(
+                f"batch: {args.files} transcripts ({args.files * args.chars / 1e6:.0f} M chars)"
+                f" in {total:.1f} s"
+                f" = {total / args.files * 1000:.0f} ms each (target < 120 s); project {size / 2**20:.0f} MiB"
+            )
 
 
 if __name__ == "__main__":

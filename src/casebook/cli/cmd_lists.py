@@ -8,10 +8,9 @@ from typing import Any
 import click
 
 from casebook.cli.main import CliState
+from casebook.cli.options import json_option
 from casebook.cli.output import emit_json, table
 from casebook.services.project import Project
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
 
 
 @click.command()

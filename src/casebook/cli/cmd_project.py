@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from casebook.cli.main import CliState
+from casebook.cli.options import coder_option
 from casebook.cli.output import emit_json, stdout
+from casebook.services.codebook import DEFAULT_CODEBOOK, current
 from casebook.services.project import Project
+from casebook.services.setup import create_project
 
 
 @click.command()
 @click.option("--name", help="The study's name (default: the file name).")
+@click.option(
+    "--codebook",
+    "codebook_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Codebook to start from (default: the bundled four-distance codebook).",
+)
+@click.option("--no-codebook", is_flag=True, help="Start with an empty codebook.")
+@coder_option
 @click.pass_obj
-def init(state: CliState, name: str | None) -> None:
-    """Create a new project file, readable by you only."""
-    path = state.project_path() if state.project else None
-    if path is None:
+def init(
+    state: CliState, name: str | None, codebook_file: Path | None, no_codebook: bool, coder: str
+) -> None:
+    """Create a new project file, readable by you only, with the default codebook."""
+    if state.project is None:
         raise click.UsageError("give the new project's file with --project PATH")
-    with Project.create(path, name) as project:
-        stdout.print(f"Created project [bold]{project.name}[/bold] in {path} (owner-only access)")
+    chosen = None if no_codebook else (codebook_file or DEFAULT_CODEBOOK)
+    with create_project(state.project, name, chosen, coder) as project:
+        codes = len(current(project).codes)
+        stdout.print(
+            f"Created project [bold]{project.name}[/bold] in {state.project} (owner-only access),"
+            f" codebook with {codes} codes"
+        )
 
 
 @click.command()

@@ -1,0 +1,1 @@
+"""Codebook rules and file formats (TOML, REFI-QDA .qdc). No database work here."""

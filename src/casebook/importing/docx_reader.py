@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from casebook.importing.archive import open_archive, parse_xml, read_member
+from casebook.untrusted.archive import open_archive, parse_xml, read_member
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _SKIP = {W + "del", W + "instrText", W + "delText", W + "footnoteReference", W + "commentReference"}

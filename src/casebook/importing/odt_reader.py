@@ -6,7 +6,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from casebook.errors import ImportProblem
-from casebook.importing.archive import open_archive, parse_xml, read_member
+from casebook.untrusted.archive import open_archive, parse_xml, read_member
 
 T = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -45,7 +45,7 @@ def _inline(element: Element) -> str:
     parts = [element.text or ""]
     for child in element:
         if child.tag == T + "s":
-            parts.append(" " * int(child.get(T + "c", "1") or 1))
+            parts.append(" " * _space_count(child.get(T + "c", "1")))
         elif child.tag == T + "tab":
             parts.append("\t")
         elif child.tag == T + "line-break":
@@ -54,3 +54,11 @@ def _inline(element: Element) -> str:
             parts.append(_inline(child))
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+def _space_count(raw: str | None) -> int:
+    """The ``text:c`` of a ``text:s`` element, trusted only within sane bounds."""
+    try:
+        return min(max(int(raw or "1"), 1), 1000)
+    except ValueError:
+        return 1

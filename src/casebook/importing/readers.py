@@ -13,6 +13,7 @@ from casebook.text.turns import split_turns
 
 SUPPORTED = {".txt": "txt", ".md": "md", ".docx": "docx", ".odt": "odt", ".vtt": "vtt", ".srt": "srt"}
 MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_TEXT_CHARS = 32 * 1024 * 1024
 
 
 def read_file(path: Path, speaker_pattern: re.Pattern[str] | None = None) -> ParsedDocument:
@@ -31,6 +32,10 @@ def read_file(path: Path, speaker_pattern: re.Pattern[str] | None = None) -> Par
 
         raw = read_docx(path) if fmt == "docx" else read_odt(path)
         encoding = None
+        if len(raw) > MAX_TEXT_CHARS:
+            raise ImportProblem(
+                path, f"document text is too large ({len(raw):,} characters; limit {MAX_TEXT_CHARS:,})"
+            )
     else:
         raw, encoding = decode_text(path.read_bytes(), path)
         if fmt in ("vtt", "srt"):

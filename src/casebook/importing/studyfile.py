@@ -5,6 +5,7 @@ A study is declared once and re-loaded whenever it changes; loading is an upsert
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class StudySpec:
     cases: tuple[CaseSpec, ...]
     persons: tuple[PersonSpec, ...]
     attributes: tuple[Attribute, ...]
+    origin: str = ""
 
 
 def read_study(path: Path) -> StudySpec:
@@ -76,17 +78,28 @@ def read_study(path: Path) -> StudySpec:
     except tomllib.TOMLDecodeError as exc:
         raise ImportProblem(path, f"is not valid TOML: {exc}") from None
     try:
-        return _spec(doc)
-    except (InvalidValue, KeyError, TypeError, ValueError) as exc:
+        return dataclasses.replace(_spec(doc), origin=str(path))
+    except (InvalidValue, KeyError, TypeError, ValueError, AttributeError) as exc:
         message = exc.message if isinstance(exc, InvalidValue) else f"bad entry: {exc}"
         raise ImportProblem(path, message) from None
 
 
+def _tables(doc: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """``[[name]]`` entries, refusing any other shape with a plain message."""
+    value = doc.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise InvalidValue(f"{name!r} must be a list of [[{name}]] tables")
+    return value
+
+
 def _spec(doc: dict[str, Any]) -> StudySpec:
-    attributes = tuple(_attributes(doc.get("attributes", {})))
-    rounds = tuple(_round(r) for r in doc.get("rounds", []))
-    cases = tuple(_case(c) for c in doc.get("cases", []))
-    persons = tuple(_person(p) for p in doc.get("persons", []))
+    declared = doc.get("attributes", {})
+    if not isinstance(declared, dict) or not all(isinstance(v, dict) for v in declared.values()):
+        raise InvalidValue("'attributes' must be tables like [attributes.case.NAME]")
+    attributes = tuple(_attributes(declared))
+    rounds = tuple(_round(r) for r in _tables(doc, "rounds"))
+    cases = tuple(_case(c) for c in _tables(doc, "cases"))
+    persons = tuple(_person(p) for p in _tables(doc, "persons"))
     _unique("round", [r.key for r in rounds])
     _unique("case", [c.key for c in cases])
     _unique("participant code", [p.code for p in persons])
@@ -123,12 +136,10 @@ def _round(entry: dict[str, Any]) -> RoundSpec:
     if not isinstance(window, list) or len(window) != 2:
         raise InvalidValue(f"round {entry.get('key')!r}: window must be [start, end]")
     dates = tuple(_date(w) for w in window)
-    return RoundSpec(
-        _text(entry, "key", True),
-        _text(entry, "label"),
-        (dates[0], dates[1]),
-        bool(entry.get("baseline", False)),
-    )
+    baseline = entry.get("baseline", False)
+    if not isinstance(baseline, bool):
+        raise InvalidValue(f"round {entry.get('key')!r}: baseline must be true or false")
+    return RoundSpec(_text(entry, "key", True), _text(entry, "label"), (dates[0], dates[1]), baseline)
 
 
 def _date(value: object) -> str | None:
@@ -173,6 +184,8 @@ def _attributes(table: dict[str, Any]) -> list[Attribute]:
         except ValueError:
             raise InvalidValue(f"attributes.{scope_name}: scope must be case, person or source") from None
         for name, spec in entries.items():
+            if not isinstance(spec, dict):
+                raise InvalidValue(f"attributes.{scope_name}.{name} must be a table with a type")
             try:
                 kind = AttributeType(spec.get("type", "Text"))
             except ValueError:

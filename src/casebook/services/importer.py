@@ -79,14 +79,22 @@ def import_files(
     _check_names(items)
     documents = []
     for index, item in enumerate(items, 1):
-        documents.append(read_file(item.path, speaker_pattern))
+        try:
+            documents.append(read_file(item.path, speaker_pattern))
+        except ImportProblem as exc:
+            if not item.origin:
+                raise
+            raise ImportProblem(item.origin, exc.problem, exc.hint) from None
         if progress:
             progress("reading", index, len(items))
     report = ImportReport()
     pdb = project.pdb
     with pdb.atomic():
         if study is not None:
-            apply_study(pdb, study)
+            try:
+                apply_study(pdb, study)
+            except CasebookError as exc:
+                raise ImportProblem(study.origin or "study file", exc.message, exc.hint) from None
         for index, (item, doc) in enumerate(zip(items, documents, strict=True), 1):
             try:
                 report.outcomes.append(_store(pdb, item, doc))

@@ -204,6 +204,27 @@ def m0001_foundation(db: Database) -> None:
     db.execute("PRAGMA user_version = 1")
 
 
+_CODEBOOK_HISTORY = """
+CREATE TABLE codebook_events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    coder TEXT NOT NULL,
+    action TEXT NOT NULL,
+    code_key TEXT NOT NULL DEFAULT '',
+    details TEXT NOT NULL DEFAULT '{}'
+);
+ALTER TABLE codings ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX codings_coder ON codings(coder_id);
+"""
+
+
+@migrations(name="0002_codebook_history")
+def m0002_codebook_history(db: Database) -> None:
+    """Audit trail of codebook changes; each coding records the codebook revision it saw."""
+    _run(db, _CODEBOOK_HISTORY)
+    db.execute("PRAGMA user_version = 2")
+
+
 def apply(db: Database) -> None:
     """Bring ``db`` to the newest schema."""
     migrations.apply(db)

@@ -117,7 +117,7 @@ def person_id(pdb: ProjectDB, code: str) -> int:
     if row is None:
         raise NotFound(
             f"no person with participant code {code!r}",
-            "declare persons in the study file or with: casebook person add CODE",
+            "declare persons in the study file, or import with --informant CODE=ROLE",
         )
     return int(row[0])
 

@@ -78,7 +78,7 @@ def split_turns(text: str, pattern: re.Pattern[str] | None = None) -> tuple[Turn
                 start=match.start(),
                 end=end,
                 body_start=min(match.end(), end),
-                speaker=match.group("speaker").strip(),
+                speaker=(match.group("speaker") or "").strip() or None,
                 timestamp_ms=parse_timestamp(stamp),
             )
         )

@@ -1,0 +1,174 @@
+"""The codebook file: human-editable, git-diffable TOML with a flat list of codes.
+
+```toml
+[codebook]
+name = "..."; version = "1.0"; language = "nb"; description = "..."
+
+[[code]]
+id = "broer.koordinator"      # stable id; children are "root.name"
+parent = "broer"              # omitted for roots
+name = "Koordinator"
+distance = "none"             # kognitiv | strukturell | makt | fysisk | none
+valence = "fremmer"           # hindrer | fremmer | nøytral
+color = "#56B4E9"
+description = "..."; use_when = "..."; not_when = "..."
+examples = ["..."]; signals = ["koordinator", "koordinerende enhet"]; aliases = ["KE"]
+guid = "..."                  # optional; REFI-QDA identity, kept across exports
+```
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from casebook.codebook.validation import CodebookInvalid, normalize_color, validate
+from casebook.model.codes import Code, Codebook, Distance, Valence
+
+MAX_CODEBOOK_BYTES = 8 * 1024 * 1024
+_FIELDS = {
+    "id",
+    "parent",
+    "name",
+    "description",
+    "use_when",
+    "not_when",
+    "examples",
+    "color",
+    "distance",
+    "valence",
+    "signals",
+    "aliases",
+    "guid",
+}
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*code[ \t]*\]\]", re.MULTILINE)
+
+
+def read_toml(path: Path) -> Codebook:
+    """Read and validate a codebook file; errors name the file, line and code."""
+    if not path.is_file():
+        raise CodebookInvalid(path, "no such codebook file")
+    data = path.read_bytes()
+    if len(data) > MAX_CODEBOOK_BYTES:
+        raise CodebookInvalid(path, "codebook file is too large (limit 8 MiB)")
+    try:
+        text = data.decode("utf-8-sig")
+        doc = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise CodebookInvalid(path, "codebook file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CodebookInvalid(path, f"is not valid TOML: {exc}") from None
+    return parse_toml_doc(doc, path, text)
+
+
+def parse_toml_doc(doc: dict[str, Any], path: Path | str, text: str = "") -> Codebook:
+    """Build a Codebook from parsed TOML, checking every code."""
+    headers = [text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)]
+    meta = doc.get("codebook", {})
+    entries = doc.get("code", [])
+    if not isinstance(entries, list) or not entries:
+        raise CodebookInvalid(path, "has no [[code]] entries")
+    codes: list[Code] = []
+    lines: list[int | None] = []
+    for index, entry in enumerate(entries):
+        line = headers[index] if index < len(headers) else None
+        codes.append(_code(entry, path, line, index))
+        lines.append(line)
+    codebook = Codebook(
+        name=str(meta.get("name", "")),
+        version=str(meta.get("version", "")),
+        language=str(meta.get("language", "nb")),
+        description=str(meta.get("description", "")),
+        codes=tuple(codes),
+    )
+    validate(codebook, path, lines)
+    return codebook
+
+
+def _code(entry: dict[str, Any], path: Path | str, line: int | None, index: int) -> Code:
+    where = f"line {line}: " if line else f"code #{index + 1}: "
+    key = entry.get("id")
+    if not isinstance(key, str) or not key.strip():
+        raise CodebookInvalid(path, f"{where}a code has no id")
+    label = f"{where}code {key!r}"
+    unknown = sorted(set(entry) - _FIELDS)
+    if unknown:
+        raise CodebookInvalid(path, f"{label}: unknown field(s) {', '.join(unknown)}")
+    try:
+        distance = Distance(entry.get("distance", "none"))
+    except ValueError:
+        raise CodebookInvalid(
+            path, f"{label}: distance must be one of {', '.join(d.value for d in Distance)}"
+        ) from None
+    try:
+        valence = Valence(entry.get("valence", "nøytral"))
+    except ValueError:
+        raise CodebookInvalid(
+            path, f"{label}: valence must be one of {', '.join(v.value for v in Valence)}"
+        ) from None
+    lists = {}
+    for name in ("examples", "signals", "aliases"):
+        value = entry.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise CodebookInvalid(path, f"{label}: {name} must be a list of strings")
+        lists[name] = tuple(value)
+    color = str(entry.get("color", "#888888"))
+    return Code(
+        key=key.strip(),
+        name=str(entry.get("name", "")).strip(),
+        parent=(str(entry["parent"]).strip() or None) if entry.get("parent") else None,
+        description=str(entry.get("description", "")).strip(),
+        use_when=str(entry.get("use_when", "")).strip(),
+        not_when=str(entry.get("not_when", "")).strip(),
+        examples=lists["examples"],
+        color=normalize_color(color) if color.startswith("#") else color,
+        distance=distance,
+        valence=valence,
+        signals=lists["signals"],
+        aliases=lists["aliases"],
+        guid=str(entry.get("guid", "")),
+    )
+
+
+def _string(value: str) -> str:
+    """A TOML basic string (JSON string syntax is valid TOML for these)."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(_string(v) for v in values) + "]"
+
+
+def dump_toml(codebook: Codebook) -> str:
+    """Write a codebook in the file format, parents before children, stable field order."""
+    out = [
+        "# casebook codebook. Ids are stable: rename with `name`, never by changing `id`.",
+        "",
+        "[codebook]",
+        f"name = {_string(codebook.name)}",
+        f"version = {_string(codebook.version)}",
+        f"language = {_string(codebook.language)}",
+        f"description = {_string(codebook.description)}",
+    ]
+    for code in codebook.codes:
+        out += ["", "[[code]]", f"id = {_string(code.key)}"]
+        if code.parent:
+            out.append(f"parent = {_string(code.parent)}")
+        out += [
+            f"name = {_string(code.name)}",
+            f"distance = {_string(code.distance.value)}",
+            f"valence = {_string(code.valence.value)}",
+            f"color = {_string(code.color)}",
+            f"description = {_string(code.description)}",
+            f"use_when = {_string(code.use_when)}",
+            f"not_when = {_string(code.not_when)}",
+            f"examples = {_list(code.examples)}",
+            f"signals = {_list(code.signals)}",
+            f"aliases = {_list(code.aliases)}",
+        ]
+        if code.guid:
+            out.append(f"guid = {_string(code.guid)}")
+    return "\n".join(out) + "\n"
