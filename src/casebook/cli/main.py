@@ -62,9 +62,9 @@ def cli(ctx: click.Context, project: Path | None) -> None:
 
 
 def _register() -> None:
-    from casebook.cli import cmd_codebook, cmd_coding, cmd_import, cmd_lists, cmd_project, cmd_study
+    from casebook.cli import cmd_codebook, cmd_coding, cmd_import, cmd_lists, cmd_project, cmd_study, cmd_tui
 
-    for module in (cmd_project, cmd_import, cmd_lists, cmd_study, cmd_codebook, cmd_coding):
+    for module in (cmd_project, cmd_import, cmd_lists, cmd_study, cmd_codebook, cmd_coding, cmd_tui):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,0 +1,62 @@
+"""Segments: every coded passage of a code with its context, for retrieval and review."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from casebook.model.sources import Source
+from casebook.storage import code_store, coding_store, source_store
+from casebook.storage.connection import ProjectDB
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A coded passage: where it is, who coded it, what it says."""
+
+    coding_id: int
+    source: Source
+    start: int
+    end: int
+    code: str
+    coder: str
+    speaker: str | None
+    text: str
+    memo: str
+
+
+def segments(
+    pdb: ProjectDB, code: str, case: str | None = None, round_key: str | None = None, coder: str | None = None
+) -> list[Segment]:
+    """Codings of ``code`` (and its sub-codes), filtered by case, round and coder."""
+    keys = {code} | {c.key for c in code_store.list_codes(pdb) if c.key.startswith(code + ".")}
+    sources = {s.id: s for s in source_store.list_sources(pdb, all_versions=True)}
+    texts: dict[int, str] = {}
+    starts: dict[int, tuple[list[int], list[str | None]]] = {}
+    out: list[Segment] = []
+    for key in sorted(keys):
+        for coding in coding_store.list_codings(pdb, code_id=code_store.code_id(pdb, key), coder=coder):
+            source = sources[coding.source_id]
+            if (case and source.case != case) or (round_key and source.round != round_key):
+                continue
+            if source.id not in texts:
+                texts[source.id] = source_store.source_text(pdb, source.id)
+                turns = source_store.source_turns(pdb, source.id)
+                starts[source.id] = ([t.start for t in turns], [t.speaker for t in turns])
+            positions, speakers = starts[source.id]
+            index = bisect.bisect_right(positions, coding.start) - 1
+            out.append(
+                Segment(
+                    coding.id,
+                    source,
+                    coding.start,
+                    coding.end,
+                    coding.code,
+                    coding.coder,
+                    speakers[index] if index >= 0 else None,
+                    texts[source.id][coding.start : coding.end],
+                    coding.memo,
+                )
+            )
+    out.sort(key=lambda s: (s.source.case or "", s.source.round or "", s.source.name, s.start))
+    return out

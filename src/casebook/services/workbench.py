@@ -1,0 +1,169 @@
+"""What the coding workbench needs: open a source with its codings, code and uncode by id,
+memos, the study grid and segments. Every write is one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from casebook.coding.spans import check_span
+from casebook.errors import Conflict, NotFound
+from casebook.model.attributes import AttributeScope, AttributeValue
+from casebook.model.codes import Code, Coding
+from casebook.model.sources import Source, Turn
+from casebook.queries import overview, segments
+from casebook.services.project import Project
+from casebook.storage import code_store, coding_store, memo_store, source_store, study_store
+
+MEMO_KINDS = ("project", "case", "round", "source", "code")
+
+
+@dataclass(frozen=True)
+class CodedSpan:
+    """A coding as the transcript view draws it."""
+
+    id: int
+    start: int
+    end: int
+    code: str
+    name: str
+    color: str
+    coder: str
+    memo: str
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """A source opened for coding."""
+
+    source: Source
+    text: str
+    turns: list[Turn]
+    codings: list[CodedSpan]
+
+
+def open_source(project: Project, source_id: int) -> SourceView:
+    """Text, turns and codings of one source."""
+    source = source_store.get_source(project.pdb, str(source_id))
+    return SourceView(
+        source,
+        source_store.source_text(project.pdb, source.id),
+        source_store.source_turns(project.pdb, source.id),
+        codings_of(project, source.id),
+    )
+
+
+def codings_of(project: Project, source_id: int) -> list[CodedSpan]:
+    """The codings of one source, coloured by their code."""
+    codes = {c.key: c for c in code_store.list_codes(project.pdb)}
+    return [
+        CodedSpan(g.id, g.start, g.end, g.code, codes[g.code].name, codes[g.code].color, g.coder, g.memo)
+        for g in coding_store.list_codings(project.pdb, source_id=source_id)
+    ]
+
+
+def apply(
+    project: Project, source_id: int, start: int, end: int, code: str, coder: str, memo: str = ""
+) -> int:
+    """Code a span; the identical coding by the same coder is refused."""
+    pdb = project.pdb
+    with pdb.atomic():
+        source = source_store.get_source(pdb, str(source_id))
+        check_span(start, end, source.chars)
+        code_id = code_store.code_id(pdb, code)
+        coder_id = coding_store.coder_id(pdb, coder)
+        if coding_store.find_coding(pdb, source.id, start, end, code_id, coder_id) is not None:
+            raise Conflict(f"this passage is already coded {code!r}")
+        return coding_store.insert_coding(pdb, source.id, start, end, code_id, coder_id, memo)
+
+
+def remove(project: Project, coding_id: int) -> Coding:
+    """Delete a coding and return it, so that it can be restored (undo)."""
+    pdb = project.pdb
+    with pdb.atomic():
+        coding = coding_store.get_coding(pdb, coding_id)
+        if coding is None:
+            raise NotFound(f"coding {coding_id} no longer exists")
+        coding_store.delete_coding(pdb, coding_id)
+    return coding
+
+
+def restore(project: Project, coding: Coding) -> int:
+    """Put a removed coding back (it gets a new id)."""
+    return apply(project, coding.source_id, coding.start, coding.end, coding.code, coding.coder, coding.memo)
+
+
+def set_coding_memo(project: Project, coding_id: int, memo: str) -> str:
+    """Replace a coding's memo; returns the previous memo (for undo)."""
+    pdb = project.pdb
+    with pdb.atomic():
+        coding = coding_store.get_coding(pdb, coding_id)
+        if coding is None:
+            raise NotFound(f"coding {coding_id} no longer exists")
+        coding_store.set_coding_memo(pdb, coding_id, memo)
+    return coding.memo
+
+
+def memo(project: Project, kind: str, target: int | None) -> str:
+    """The memo on a project, case, round, source or code."""
+    return memo_store.get_memo(project.pdb, kind, target)
+
+
+def set_memo(project: Project, kind: str, target: int | None, text: str, author: str) -> str:
+    """Write a memo (empty text removes it); returns the previous text (for undo)."""
+    if kind not in MEMO_KINDS:
+        raise NotFound(f"memos cannot be attached to {kind!r}")
+    pdb = project.pdb
+    with pdb.atomic():
+        previous = memo_store.get_memo(pdb, kind, target)
+        memo_store.set_memo(pdb, kind, target, text, coding_store.coder_id(pdb, author))
+    return previous
+
+
+def memo_target(project: Project, kind: str, key: str) -> int | None:
+    """Row id of the case, round, source or code a memo belongs to (None for the project)."""
+    pdb = project.pdb
+    if kind == "case":
+        return study_store.case_id(pdb, key)
+    if kind == "round":
+        return study_store.round_id(pdb, key)
+    if kind == "code":
+        return code_store.code_id(pdb, key)
+    if kind == "source":
+        return source_store.get_source(pdb, key).id
+    return None
+
+
+def codebook(project: Project) -> list[Code]:
+    """The codebook with counts, parents first."""
+    return code_store.list_codes(project.pdb)
+
+
+def pinned(project: Project, coder: str, configured: list[str]) -> list[str]:
+    """Codes for the number keys: configured ones that exist, then the coder's most used."""
+    known = {c.key for c in code_store.list_codes(project.pdb)}
+    chosen = [key for key in configured if key in known]
+    for key in coding_store.code_usage(project.pdb, coder) + coding_store.code_usage(project.pdb):
+        if key not in chosen:
+            chosen.append(key)
+    return chosen[:9]
+
+
+def grid(project: Project) -> overview.Grid:
+    """The cases x rounds overview."""
+    return overview.study_grid(project.pdb)
+
+
+def case_attributes(project: Project, case_key: str) -> list[AttributeValue]:
+    """Attribute values of one case, with their rounds."""
+    return [v for v in project.attribute_values(AttributeScope.CASE) if v.entity == case_key]
+
+
+def code_segments(
+    project: Project,
+    code: str,
+    case: str | None = None,
+    round_key: str | None = None,
+    coder: str | None = None,
+) -> list[segments.Segment]:
+    """Coded passages of a code and its sub-codes."""
+    return segments.segments(project.pdb, code, case, round_key, coder)

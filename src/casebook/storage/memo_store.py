@@ -1,0 +1,42 @@
+"""Memos on the project, a case, a round, a source or a code (coding memos live on codings)."""
+
+from __future__ import annotations
+
+from casebook.storage.connection import ProjectDB, utc_now
+
+
+def get_memo(pdb: ProjectDB, kind: str, target: int | None) -> str:
+    """The memo text for a target ('' when there is none)."""
+    row = pdb.db.execute(
+        "SELECT text FROM memos WHERE target_kind = ? AND target_id IS ? ORDER BY id DESC LIMIT 1",
+        [kind, target],
+    ).fetchone()
+    return str(row[0]) if row else ""
+
+
+def set_memo(pdb: ProjectDB, kind: str, target: int | None, text: str, author: int | None) -> None:
+    """Create, replace or (with empty text) remove the memo of a target."""
+    row = pdb.db.execute(
+        "SELECT id FROM memos WHERE target_kind = ? AND target_id IS ? ORDER BY id DESC LIMIT 1",
+        [kind, target],
+    ).fetchone()
+    if row and not text.strip():
+        pdb.db.execute("DELETE FROM memos WHERE id = ?", [row[0]])
+    elif row:
+        pdb.db.execute(
+            "UPDATE memos SET text = ?, updated_at = ?, author_id = ? WHERE id = ?",
+            [text, utc_now(), author, row[0]],
+        )
+    elif text.strip():
+        now = utc_now()
+        pdb.db.execute(
+            "INSERT INTO memos (target_kind, target_id, text, author_id, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [kind, target, text, author, now, now],
+        )
+
+
+def memo_counts(pdb: ProjectDB) -> dict[tuple[str, int | None], int]:
+    """How many memos each target has."""
+    rows = pdb.db.execute("SELECT target_kind, target_id, count(*) FROM memos GROUP BY 1, 2")
+    return {(str(r[0]), r[1]): int(r[2]) for r in rows}

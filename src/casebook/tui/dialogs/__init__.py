@@ -1,0 +1,1 @@
+"""Modal dialogs: code picker, memo editor, prompts, choices, confirmations."""

@@ -1,0 +1,1 @@
+"""One screen per file: overview, coding, codebook, segments, help."""

@@ -1,0 +1,224 @@
+"""The study overview: cases x rounds, how much is coded and by whom; open a source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from casebook.queries.overview import Grid, SourceCoverage
+from casebook.services import workbench
+from casebook.tui.callbacks import if_text
+from casebook.tui.context import Workbench
+from casebook.tui.dialogs.simple import Choice
+
+KINDS = ["all", "family", "municipality", "other"]
+
+
+def cell_text(sources: list[SourceCoverage]) -> Text:
+    """``■ 2 kilder 85% ida,ola`` with a symbol for how far coding has come."""
+    if not sources:
+        return Text("·", style="dim")
+    chars = sum(s.source.chars for s in sources)
+    coded = sum(s.coded_chars for s in sources)
+    percent = round(100 * coded / chars) if chars else 0
+    symbol, style = ("■", "green") if percent >= 80 else ("◧", "yellow") if percent else ("□", "")
+    coders = sorted({c for s in sources for c in s.coders})
+    label = "kilde" if len(sources) == 1 else "kilder"
+    text = Text(f"{symbol} ", style=style)
+    text.append(f"{len(sources)} {label} {percent:>3}%")
+    if coders:
+        text.append(" " + ",".join(coders), style="dim")
+    return text
+
+
+class OverviewScreen(Screen[None]):
+    """The first screen: every case and round at a glance."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="overview.open", tooltip="Open the interview in this cell"),
+        Binding(
+            "k", "cycle_kind", "Kind", id="overview.kind", tooltip="Show families, municipalities or all"
+        ),
+        Binding(
+            "slash", "filter", "Filter", id="overview.filter", tooltip="Filter by text or attribute=value"
+        ),
+        Binding("c", "codebook", "Codebook", id="overview.codebook"),
+        Binding("s", "segments", "Segments", id="overview.segments"),
+        Binding("r", "refresh", "Refresh", show=False, id="overview.refresh"),
+    ]
+
+    def __init__(self, bench: Workbench) -> None:
+        super().__init__()
+        self.bench = bench
+        self.kind = "all"
+        self.text_filter = ""
+        self.grid: Grid | None = None
+        self.rows: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="overview-body"):
+            with Vertical(id="grid-pane"):
+                yield Input(
+                    placeholder="filter: text, or attribute=value (e.g. region=Vestlandet)", id="grid-filter"
+                )
+                yield DataTable(id="grid", cursor_type="cell", zebra_stripes=True)
+            yield Static("", id="case-details")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#grid-filter").display = False
+        self.app.sub_title = f"study overview · coder: {self.bench.coder}"
+        self.action_refresh()
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.app.sub_title = f"study overview · coder: {self.bench.coder}"
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.grid = workbench.grid(self.bench.project)
+        table = self.query_one(DataTable)
+        cursor = table.cursor_coordinate
+        table.clear(columns=True)
+        table.add_column("Case", key="case")
+        table.add_column("Kind", key="kind")
+        for round_ in self.grid.rounds:
+            table.add_column(round_.key + (" (baseline)" if round_.baseline else ""), key=round_.key)
+        if self.grid.cells.get(("", None)) or any(k[1] is None for k in self.grid.cells):
+            table.add_column("no round", key="-")
+        self.rows = []
+        for case in self.grid.cases:
+            if not self._visible(case.key, case.kind.value, case.label):
+                continue
+            cells: list[Any] = [Text(case.key, style="bold"), case.kind.value]
+            cells += [cell_text(self.grid.cell(case.key, r.key)) for r in self.grid.rounds]
+            if len(table.columns) > len(self.grid.rounds) + 2:
+                cells.append(cell_text(self.grid.cell(case.key, None)))
+            table.add_row(*cells, key=case.key)
+            self.rows.append(case.key)
+        if self.rows:
+            table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
+            self._details(self.rows[table.cursor_coordinate.row])
+
+    def _visible(self, key: str, kind: str, label: str) -> bool:
+        if self.kind != "all" and kind != self.kind:
+            return False
+        query = self.text_filter.strip().casefold()
+        if not query:
+            return True
+        values = workbench.case_attributes(self.bench.project, key)
+        if "=" in query:
+            name, _, wanted = (part.strip() for part in query.partition("="))
+            return any(v.attribute.casefold() == name and wanted in v.value.casefold() for v in values)
+        haystack = " ".join([key, kind, label] + [v.value for v in values]).casefold()
+        return query in haystack
+
+    def _details(self, case_key: str) -> None:
+        assert self.grid is not None
+        case = next(c for c in self.grid.cases if c.key == case_key)
+        text = Text()
+        text.append(f"{case.key}  {case.label}\n", style="bold")
+        text.append(f"{case.kind.value}\n\n", style="dim")
+        history: dict[str, list[str]] = {}
+        for value in workbench.case_attributes(self.bench.project, case_key):
+            step = f"{value.round}: {value.value}" if value.round else value.value
+            history.setdefault(value.attribute, []).append(step)
+        for name, steps in history.items():
+            text.append(f"{name}: ", style="bold")
+            text.append(" → ".join(steps) + "\n")
+        persons = [p for p in self.bench.project.persons() if case_key in p.cases]
+        if persons:
+            text.append("\npersons: ", style="bold")
+            text.append(", ".join(f"{p.code} ({p.profession or p.role})" for p in persons) + "\n")
+        codings = sum(
+            s.coded_chars > 0 for cell in self.grid.cells.items() if cell[0][0] == case_key for s in cell[1]
+        )
+        text.append(f"\nsources with codings: {codings}", style="dim")
+        self.query_one("#case-details", Static).update(text)
+
+    @on(DataTable.CellHighlighted)
+    def _highlighted(self, event: DataTable.CellHighlighted) -> None:
+        if event.coordinate.row < len(self.rows):
+            self._details(self.rows[event.coordinate.row])
+
+    @on(DataTable.CellSelected)
+    def _selected(self, event: DataTable.CellSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        if not self.rows or self.grid is None:
+            return
+        table = self.query_one(DataTable)
+        row, column = table.cursor_coordinate
+        case_key = self.rows[row]
+        round_keys: list[str | None] = [r.key for r in self.grid.rounds] + [None]
+        if column >= 2:
+            sources = self.grid.cell(case_key, round_keys[column - 2])
+        else:
+            sources = [s for r in round_keys for s in self.grid.cell(case_key, r)]
+        if not sources:
+            self.notify("No interview here yet.")
+        elif len(sources) == 1:
+            self._open(sources[0].source.id)
+        else:
+            options = [
+                (str(s.source.id), f"{s.source.name}  ({s.source.round or '–'}, {s.percent}% coded)")
+                for s in sources
+            ]
+            self.app.push_screen(
+                Choice(f"Open which source of {case_key}?", options), if_text(lambda c: self._open(int(c)))
+            )
+
+    def _open(self, source_id: int) -> None:
+        from casebook.tui.screens.coding import CodingScreen
+
+        self.app.push_screen(CodingScreen(self.bench, source_id))
+
+    def action_cycle_kind(self) -> None:
+        self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
+        self.notify(f"Showing: {self.kind}")
+        self.action_refresh()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#grid-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#grid-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.text_filter = event.value
+        self.action_refresh()
+
+    @on(Input.Submitted, "#grid-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        if not event.value:
+            event.input.display = False
+        self.query_one(DataTable).focus()
+
+    def action_codebook(self) -> None:
+        from casebook.tui.screens.codebook import CodebookScreen
+
+        self.app.push_screen(CodebookScreen(self.bench))
+
+    def action_segments(self) -> None:
+        from casebook.tui.screens.segments import open_segments
+
+        open_segments(self.app, self.bench)
+
+    def commands(self) -> list[tuple[str, str, Any]]:
+        """Command palette entries for this screen."""
+        return [
+            ("source: Open", "Open the interview under the cursor", self.action_open),
+            ("cases: Filter", "Filter cases by text or attribute=value", self.action_filter),
+            ("cases: Cycle kind", "Families, municipalities, other, all", self.action_cycle_kind),
+            ("codebook: Show", "Browse and edit the codebook", self.action_codebook),
+            ("segments: Show", "All codings of a code", self.action_segments),
+        ]

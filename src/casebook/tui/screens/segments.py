@@ -1,0 +1,122 @@
+"""Segments: every coded passage of a code, filtered by case, round and coder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from casebook.errors import CasebookError
+from casebook.queries.segments import Segment
+from casebook.services import workbench
+from casebook.tui.context import Workbench
+from casebook.tui.dialogs.code_picker import CodePicker
+from casebook.tui.dialogs.simple import Prompt
+
+
+def open_segments(app: App[Any], bench: Workbench) -> None:
+    """Ask for a code, then show its segments."""
+    codes = workbench.codebook(bench.project)
+    app.push_screen(
+        CodePicker(codes, bench.recent, "Segments of which code?"),
+        lambda picked: picked and app.push_screen(SegmentsScreen(bench, picked[0])),
+    )
+
+
+class SegmentsScreen(Screen[None]):
+    """A table of excerpts; enter jumps to the passage in its transcript."""
+
+    BINDINGS = [
+        Binding("enter", "jump", "Go to", id="segments.jump"),
+        Binding("f", "filter", "Filter", id="segments.filter", tooltip="case=F01 round=R2 coder=ida"),
+        Binding("escape", "back", "Back", id="segments.back"),
+    ]
+
+    def __init__(self, bench: Workbench, code: str) -> None:
+        super().__init__()
+        self.bench = bench
+        self.code = code
+        self.filters: dict[str, str] = {}
+        self.segments: list[Segment] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="segments-title")
+        yield DataTable(id="segments", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.sub_title = f"segments of {self.code}"
+        self._load()
+        self.query_one(DataTable).focus()
+
+    def _load(self) -> None:
+        try:
+            self.segments = workbench.code_segments(
+                self.bench.project,
+                self.code,
+                self.filters.get("case"),
+                self.filters.get("round"),
+                self.filters.get("coder"),
+            )
+        except CasebookError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        shown = " ".join(f"{k}={v}" for k, v in self.filters.items()) or "no filter"
+        self.query_one("#segments-title", Static).update(
+            Text(
+                f" {len(self.segments)} segments of {self.code} · {shown} · f filter · enter go to",
+                style="bold",
+            )
+        )
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for column in ("case", "round", "source", "speaker", "code", "coder", "excerpt"):
+            table.add_column(column, key=column)
+        for segment in self.segments:
+            excerpt = " ".join(segment.text.split())
+            table.add_row(
+                segment.source.case or "",
+                segment.source.round or "",
+                segment.source.name,
+                segment.speaker or "",
+                segment.code,
+                segment.coder,
+                excerpt if len(excerpt) < 90 else excerpt[:87] + "…",
+            )
+
+    def action_filter(self) -> None:
+        current = " ".join(f"{k}={v}" for k, v in self.filters.items())
+        self.app.push_screen(
+            Prompt("Filter: case=F01 round=R2 coder=ida (empty clears)", current), self._filtered
+        )
+
+    def _filtered(self, value: str | None) -> None:
+        if value is None:
+            return
+        filters = {}
+        for part in value.split():
+            name, sep, wanted = part.partition("=")
+            if sep and name in ("case", "round", "coder"):
+                filters[name] = wanted
+        self.filters = filters
+        self._load()
+
+    def action_jump(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.segments:
+            return
+        segment = self.segments[table.cursor_row]
+        from casebook.tui.screens.coding import CodingScreen
+
+        self.app.push_screen(CodingScreen(self.bench, segment.source.id, (segment.start, segment.end)))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_jump()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

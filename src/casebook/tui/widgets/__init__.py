@@ -1,0 +1,1 @@
+"""Self-contained widgets: they get model objects and post Messages; no services."""

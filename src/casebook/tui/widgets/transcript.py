@@ -1,0 +1,415 @@
+"""The transcript: speaker turns, coded spans in their colours, cursor and selection.
+
+Built on Textual's Line API (``ScrollView.render_line``) with its own line table, so
+opening, scrolling and repainting stay fast on long transcripts with many codings.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.color import Color as RichColor
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.actions import SkipAction
+from textual.binding import Binding
+from textual.color import Color
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from casebook.model.sources import Turn
+from casebook.text import segmenting
+from casebook.tui.widgets.layout import DisplayLine, LineIndex, wrap
+
+GUTTER = 13
+MARGIN = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A coded span to draw: where, which code, and how."""
+
+    id: int
+    start: int
+    end: int
+    code: str
+    label: str
+    color: str
+
+
+class TranscriptView(ScrollView, can_focus=True):
+    """A keyboard-first reader for one transcript."""
+
+    DEFAULT_CSS = """
+    TranscriptView { background: $surface; }
+    TranscriptView:focus { background-tint: $foreground 3%; }
+    """
+    BINDINGS = [
+        Binding("up", "move_line(-1)", "Up", show=False, id="transcript.up"),
+        Binding("down", "move_line(1)", "Down", show=False, id="transcript.down"),
+        Binding("left", "move_char(-1)", "Left", show=False, id="transcript.left"),
+        Binding("right", "move_char(1)", "Right", show=False, id="transcript.right"),
+        Binding("shift+up", "extend_line(-1)", "Extend up", show=False, id="transcript.extend_up"),
+        Binding("shift+down", "extend_line(1)", "Extend down", show=False, id="transcript.extend_down"),
+        Binding("shift+left", "extend_char(-1)", "Extend left", show=False, id="transcript.extend_left"),
+        Binding("shift+right", "extend_char(1)", "Extend right", show=False, id="transcript.extend_right"),
+        Binding("w", "word(1)", "Next word", show=False, id="transcript.word_next"),
+        Binding("b", "word(-1)", "Previous word", show=False, id="transcript.word_prev"),
+        Binding(
+            "right_parenthesis", "sentence(1)", "Next sentence", show=False, id="transcript.sentence_next"
+        ),
+        Binding(
+            "left_parenthesis", "sentence(-1)", "Previous sentence", show=False, id="transcript.sentence_prev"
+        ),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="transcript.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="transcript.page_down"),
+        Binding("home,g", "edge(-1)", "Top", show=False, id="transcript.top"),
+        Binding("end,G", "edge(1)", "Bottom", show=False, id="transcript.bottom"),
+        Binding("t", "select_turn", "Turn", id="transcript.select_turn", tooltip="Select the speaker turn"),
+        Binding(
+            "s", "select_sentence", "Sentence", id="transcript.select_sentence", tooltip="Select the sentence"
+        ),
+        Binding("p", "select_paragraph", "Paragraph", show=False, id="transcript.select_paragraph"),
+        Binding("v", "toggle_select", "Mark", id="transcript.mark", tooltip="Start or end a free selection"),
+        Binding("escape", "clear_selection", "Clear", show=False, id="transcript.clear"),
+    ]
+
+    class SelectionChanged(Message):
+        """The cursor or selection moved; ``selection`` is None when nothing is selected."""
+
+        def __init__(self, cursor: int, selection: tuple[int, int] | None) -> None:
+            super().__init__()
+            self.cursor = cursor
+            self.selection = selection
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = ""
+        self.turns: list[Turn] = []
+        self.speaker_styles: dict[str, Style] = {}
+        self.spans: list[Span] = []
+        self.hits: list[tuple[int, int]] = []
+        self.cursor = 0
+        self.select_from: int | None = None
+        self._marking = False
+        self._dragging = False
+        self._index = LineIndex([])
+        self._by_line: list[list[int]] = []
+        self._layout_width = 0
+
+    # ---- data in -------------------------------------------------------------------
+    def load(self, text: str, turns: Sequence[Turn], spans: Sequence[Span]) -> None:
+        """Show a new transcript (cursor at the top, nothing selected)."""
+        self.text, self.turns = text, list(turns)
+        self.cursor, self.select_from, self._marking = (turns[0].body_start if turns else 0), None, False
+        self.spans = list(spans)
+        self._layout_width = 0
+        self._relayout()
+
+    def set_spans(self, spans: Sequence[Span]) -> None:
+        """Replace the coded spans (after coding, undo, filtering) and repaint."""
+        self.spans = list(spans)
+        self._by_line = self._index.spans_by_line([(s.start, s.end) for s in self.spans])
+        self.refresh()
+
+    def set_hits(self, hits: Sequence[tuple[int, int]]) -> None:
+        """Mark search hits."""
+        self.hits = list(hits)
+        self.refresh()
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected span snapped to whole words, or None."""
+        if self.select_from is None or self.select_from == self.cursor:
+            return None
+        start, end = segmenting.snap_to_words(self.text, self.select_from, self.cursor)
+        return (start, end) if end > start else None
+
+    def turn_at(self, offset: int) -> int:
+        """Index of the turn holding ``offset``."""
+        for index, turn in enumerate(self.turns):
+            if turn.start <= offset < turn.end:
+                return index
+        return max(0, len(self.turns) - 1)
+
+    def visible_range(self) -> tuple[int, int]:
+        """Offsets of the first and last character on screen."""
+        lines = self._index.lines
+        if not lines:
+            return 0, 0
+        top = int(self.scroll_offset.y)
+        bottom = min(len(lines) - 1, top + self.size.height - 1)
+        return lines[min(top, len(lines) - 1)].start, lines[bottom].end
+
+    # ---- layout ----------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self._relayout()
+
+    def _text_width(self) -> int:
+        return max(20, self.size.width - GUTTER - MARGIN - 2)
+
+    def _relayout(self) -> None:
+        width = self._text_width()
+        if width == self._layout_width and self._index.lines:
+            return
+        self._layout_width = width
+        self._index = LineIndex(wrap(self.text, self.turns, width))
+        self._by_line = self._index.spans_by_line([(s.start, s.end) for s in self.spans])
+        self.virtual_size = Size(self.size.width, len(self._index.lines))
+        self.refresh()
+
+    # ---- painting ----------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        number = y + int(self.scroll_offset.y)
+        width = self.size.width
+        if number >= len(self._index.lines):
+            return Strip.blank(width, self.rich_style)
+        line = self._index.lines[number]
+        segments = self._gutter(line) + self._body(line, number) + self._margin(number)
+        return Strip(segments).adjust_cell_length(width, self.rich_style)
+
+    def _gutter(self, line: DisplayLine) -> list[Segment]:
+        if not line.first or line.blank or not self.turns:
+            return [Segment(" " * GUTTER, self.rich_style)]
+        turn = self.turns[line.turn]
+        label = (turn.speaker or "")[: GUTTER - 2]
+        style = self.speaker_styles.get(turn.speaker or "", Style(bold=True))
+        return [Segment(f"{label:>{GUTTER - 2}}  ", self.rich_style + style)]
+
+    def _body(self, line: DisplayLine, number: int) -> list[Segment]:
+        width = self._layout_width
+        if line.blank:
+            return [Segment(" " * width, self.rich_style)]
+        covering = [self.spans[i] for i in self._by_line[number]] if number < len(self._by_line) else []
+        selection = self._raw_selection()
+        cuts = {line.start, line.end}
+        for span in covering:
+            cuts.update((span.start, span.end))
+        for a, b in self.hits:
+            if a < line.end and b > line.start:
+                cuts.update((a, b))
+        if selection:
+            cuts.update(selection)
+        if line.start <= self.cursor <= line.end:
+            cuts.update((self.cursor, self.cursor + 1))
+        points = sorted(c for c in cuts if line.start <= c <= line.end)
+        segments = []
+        for a, b in itertools.pairwise(points):
+            segments.append(Segment(self.text[a:b], self._style_at(a, covering, selection)))
+        if self.cursor == line.end and self.has_focus and (not self.text[line.end : line.end + 1].strip()):
+            segments.append(Segment(" ", self.rich_style + Style(reverse=True)))
+        used = sum(len(s.text) for s in segments)
+        segments.append(Segment(" " * max(0, width - used), self.rich_style))
+        return segments
+
+    def _style_at(self, offset: int, covering: list[Span], selection: tuple[int, int] | None) -> Style:
+        style = self.rich_style
+        over = [s for s in covering if s.start <= offset < s.end]
+        if over:
+            span = min(over, key=lambda s: s.end - s.start)
+            background = self._blend(span.color)
+            style += Style(bgcolor=background.rich_color, color=background.get_contrast_text(0.95).rich_color)
+            if len(over) > 1:
+                style += Style(underline=True)
+        if any(a <= offset < b for a, b in self.hits):
+            style += Style(bgcolor="yellow", color="black")
+        if selection and selection[0] <= offset < selection[1]:
+            style += Style(bgcolor="#3a6ea5", color="white")
+        if offset == self.cursor and self.has_focus:
+            style += Style(reverse=True)
+        return style
+
+    def _blend(self, color: str) -> Color:
+        base = self.styles.background if self.styles.background.a > 0 else Color(30, 30, 30)
+        try:
+            return base.blend(Color.parse(color), 0.55)
+        except Exception:  # an unparsable colour must not break painting
+            return base
+
+    def _margin(self, number: int) -> list[Segment]:
+        if number >= len(self._by_line) or not self._by_line[number]:
+            return [Segment(" " * MARGIN, self.rich_style)]
+        line = self._index.lines[number]
+        seen: dict[str, Span] = {}
+        for index in self._by_line[number]:
+            seen.setdefault(self.spans[index].code, self.spans[index])
+        marks = [Segment(" ", self.rich_style)]
+        starting = None
+        for span in seen.values():
+            begins = line.start <= span.start < max(line.end, line.start + 1)
+            marks.append(Segment("■" if begins else "┃", self.rich_style + Style(color=_rich(span.color))))
+            starting = starting or (span if begins else None)
+        room = MARGIN - len(marks) - 1
+        if starting is not None and room > 2:
+            marks.append(Segment(" " + starting.label[: room - 1], self.rich_style + Style(dim=True)))
+        return marks
+
+    # ---- cursor and selection ---------------------------------------------------------
+    def _raw_selection(self) -> tuple[int, int] | None:
+        if self.select_from is None or self.select_from == self.cursor:
+            return None
+        return min(self.select_from, self.cursor), max(self.select_from, self.cursor)
+
+    def _move_to(self, offset: int, extend: bool = False) -> None:
+        offset = max(0, min(offset, len(self.text)))
+        if extend and self.select_from is None:
+            self.select_from = self.cursor
+        elif not extend and not self._marking:
+            self.select_from = None
+        self.cursor = offset
+        self._reveal()
+        self.refresh()
+        self.post_message(self.SelectionChanged(self.cursor, self.selection))
+
+    def _reveal(self) -> None:
+        line = self._index.line_of(self.cursor)
+        self.scroll_to_region(Region(0, line, 1, 1), animate=False)
+
+    def select(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` with the cursor at its end."""
+        self.select_from, self._marking = start, False
+        self.cursor = end
+        self._reveal()
+        self.refresh()
+        self.post_message(self.SelectionChanged(self.cursor, self.selection))
+
+    def go_to(self, offset: int) -> None:
+        """Put the cursor at ``offset`` and clear the selection."""
+        self.select_from, self._marking = None, False
+        self._move_to(offset)
+
+    def _column_move(self, delta: int, extend: bool) -> None:
+        lines = self._index.lines
+        if not lines:
+            return
+        current = self._index.line_of(self.cursor)
+        column = self.cursor - lines[current].start
+        target = current + delta
+        while 0 <= target < len(lines) and lines[target].blank:
+            target += 1 if delta > 0 else -1
+        target = max(0, min(target, len(lines) - 1))
+        line = lines[target]
+        self._move_to(min(line.start + column, line.end), extend)
+
+    def action_move_line(self, delta: int) -> None:
+        self._column_move(delta, False)
+
+    def action_extend_line(self, delta: int) -> None:
+        self._column_move(delta, True)
+
+    def action_move_char(self, delta: int) -> None:
+        self._move_to(self.cursor + delta)
+
+    def action_extend_char(self, delta: int) -> None:
+        self._move_to(self.cursor + delta, True)
+
+    def action_word(self, direction: int) -> None:
+        target = (
+            segmenting.next_word(self.text, self.cursor)
+            if direction > 0
+            else segmenting.prev_word(self.text, self.cursor)
+        )
+        if direction > 0 and (self._marking or self.select_from is not None):
+            target = segmenting.word_end(
+                self.text, self.cursor if not self.text[self.cursor : self.cursor + 1].isspace() else target
+            )
+        self._move_to(target, self.select_from is not None)
+
+    def action_sentence(self, direction: int) -> None:
+        turn = self.turns[self.turn_at(self.cursor)] if self.turns else None
+        lo, hi = (turn.body_start, turn.end) if turn else (0, len(self.text))
+        if direction > 0:
+            target = segmenting.next_sentence(self.text, self.cursor, hi)
+        else:
+            target = segmenting.prev_sentence(self.text, self.cursor, lo)
+        self._move_to(target, self.select_from is not None)
+
+    def action_page(self, direction: int) -> None:
+        self._column_move(
+            direction * max(1, self.size.height - 2), self.select_from is not None and self._marking
+        )
+
+    def action_edge(self, direction: int) -> None:
+        self._move_to(0 if direction < 0 else len(self.text))
+
+    def action_select_turn(self) -> None:
+        if not self.turns:
+            return
+        turn = self.turns[self.turn_at(self.cursor)]
+        start, end = segmenting.trim(self.text, turn.body_start, turn.end)
+        if end > start:
+            self.select(start, end)
+
+    def action_select_sentence(self) -> None:
+        turn = self.turns[self.turn_at(self.cursor)] if self.turns else None
+        lo, hi = (turn.body_start, turn.end) if turn else (0, len(self.text))
+        start, end = segmenting.sentence_at(self.text, self.cursor, lo, hi)
+        if end > start:
+            self.select(start, end)
+
+    def action_select_paragraph(self) -> None:
+        turn = self.turns[self.turn_at(self.cursor)] if self.turns else None
+        lo, hi = (turn.body_start, turn.end) if turn else (0, len(self.text))
+        start, end = segmenting.paragraph_at(self.text, self.cursor, lo, hi)
+        if end > start:
+            self.select(start, end)
+
+    def action_toggle_select(self) -> None:
+        if self._marking:
+            self._marking = False
+        else:
+            self._marking, self.select_from = True, self.cursor
+        self.refresh()
+        self.post_message(self.SelectionChanged(self.cursor, self.selection))
+
+    def action_clear_selection(self) -> None:
+        if self.select_from is None and not self._marking:
+            raise SkipAction()  # nothing to clear: let escape mean "back"
+        self.select_from, self._marking = None, False
+        self.refresh()
+        self.post_message(self.SelectionChanged(self.cursor, None))
+
+    # ---- mouse ----------------------------------------------------------------------
+    def _offset_at(self, x: int, y: int) -> int:
+        lines = self._index.lines
+        if not lines:
+            return 0
+        number = max(0, min(int(y + self.scroll_offset.y), len(lines) - 1))
+        line = lines[number]
+        return max(line.start, min(line.start + x - GUTTER, line.end))
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self.focus()
+        self._dragging = True
+        self.capture_mouse()
+        offset = self._offset_at(event.x, event.y)
+        self.select_from, self.cursor, self._marking = offset, offset, False
+        self.refresh()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging:
+            self.cursor = self._offset_at(event.x, event.y)
+            self.refresh()
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+            self.cursor = self._offset_at(event.x, event.y)
+            if self.select_from == self.cursor:
+                self.select_from = None
+            self.refresh()
+            self.post_message(self.SelectionChanged(self.cursor, self.selection))
+
+
+def _rich(color: str) -> RichColor:
+    """A code colour for rich, grey when it cannot be parsed."""
+    try:
+        return Color.parse(color).rich_color
+    except Exception:  # a bad colour must not break painting
+        return Color(128, 128, 128).rich_color
