@@ -54,3 +54,20 @@ def test_missing_project_is_explained(run_cli, tmp_path, monkeypatch) -> None:
     )
     result = run_cli("sources", project=tmp_path / "finnes-ikke.casebook")
     assert "no project file there" in result.stderr and "casebook --project PATH init" in result.stderr
+
+
+def test_the_migration_list_matches_the_registered_migrations() -> None:
+    from casebook.storage import migrations, schema
+
+    assert migrations.known() == list(schema.MIGRATIONS)
+
+
+def test_opening_the_workbench_loads_no_nlp_or_sqlite_utils() -> None:
+    code = (
+        "import sys, casebook.tui.app;"
+        "heavy = {'spacy', 'numpy', 'sqlite_utils', 'docx'};"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy);"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

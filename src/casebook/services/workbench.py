@@ -52,9 +52,9 @@ def open_source(project: Project, source_id: int) -> SourceView:
     )
 
 
-def codings_of(project: Project, source_id: int) -> list[CodedSpan]:
-    """The codings of one source, coloured by their code."""
-    codes = {c.key: c for c in code_store.list_codes(project.pdb)}
+def codings_of(project: Project, source_id: int, codebook: list[Code] | None = None) -> list[CodedSpan]:
+    """The codings of one source, coloured by their code (pass the codebook if you have it)."""
+    codes = {c.key: c for c in (codebook if codebook is not None else code_store.list_codes(project.pdb))}
     return [
         CodedSpan(g.id, g.start, g.end, g.code, codes[g.code].name, codes[g.code].color, g.coder, g.memo)
         for g in coding_store.list_codings(project.pdb, source_id=source_id)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import Any
 
 from casebook import __version__
 from casebook.errors import ProjectError
-from casebook.storage import migrations
+from casebook.storage.schema import MIGRATION_SET, MIGRATIONS
 
 APP_ID = "casebook"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -24,10 +24,53 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+class Db:
+    """A thin wrapper over one sqlite3 connection in autocommit mode.
+
+    Writes go inside ``atomic()``: BEGIN ... COMMIT, or a savepoint when nested, rolled
+    back on any exception. (sqlite-utils is loaded only to run migrations.)
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Run one statement."""
+        return self.conn.execute(sql, params)
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        """All of the block is written, or none of it."""
+        if self.conn.in_transaction:
+            name = f"sp_{secrets.token_hex(8)}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    self.conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+
 class ProjectDB:
     """An open project file. Pass it to the store functions; write inside ``atomic()``."""
 
-    def __init__(self, db: Database, path: Path) -> None:
+    def __init__(self, db: Db, path: Path) -> None:
         self.db = db
         self.path = path
 
@@ -50,13 +93,42 @@ class ProjectDB:
         self.close()
 
 
-def _connect(path: Path) -> Database:
-    conn = sqlite3.connect(str(path), check_same_thread=False)
-    db = Database(conn, execute_plugins=False)
+def _connect(path: Path) -> Db:
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    db = Db(conn)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 5000")
     db.execute("PRAGMA synchronous = FULL")
     return db
+
+
+def applied_migrations(db: Db) -> list[str]:
+    """Names of the migrations recorded in the file, in order."""
+    exists = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()
+    if not exists:
+        return []
+    rows = db.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET]
+    )
+    return [str(r[0]) for r in rows]
+
+
+def pending_migrations(db: Db) -> list[str]:
+    """Migrations this casebook knows that the file has not had yet."""
+    done = set(applied_migrations(db))
+    return [name for name in MIGRATIONS if name not in done]
+
+
+def _migrate(db: Db) -> None:
+    """Apply pending migrations through sqlite-utils (imported only now)."""
+    from sqlite_utils import Database
+
+    from casebook.storage import migrations
+
+    db.execute("PRAGMA journal_mode = WAL")
+    migrations.apply(Database(db.conn, execute_plugins=False))
 
 
 def create(path: Path, name: str) -> ProjectDB:
@@ -71,8 +143,7 @@ def create(path: Path, name: str) -> ProjectDB:
     path.chmod(0o600)
     try:
         db = _connect(path)
-        db.enable_wal()
-        migrations.apply(db)
+        _migrate(db)
         with db.atomic():
             db.conn.executemany(
                 "INSERT INTO project_meta (key, value) VALUES (?, ?)",
@@ -98,33 +169,42 @@ def open_existing(path: Path) -> ProjectDB:
     with path.open("rb") as handle:
         if handle.read(16) != _SQLITE_MAGIC:
             raise ProjectError(f"{path}: is not a casebook project (not an SQLite file)")
+    db = None
     try:
         db = _connect(path)
         _check_identity(db, path)
         _upgrade(db, path)
     except sqlite3.DatabaseError as exc:
+        if db is not None:
+            db.close()
         raise ProjectError(f"{path}: the project file is damaged ({exc})") from None
+    except ProjectError:
+        if db is not None:
+            db.close()
+        raise
     return ProjectDB(db, path)
 
 
-def _check_identity(db: Database, path: Path) -> None:
-    if not db["project_meta"].exists():
+def _check_identity(db: Db, path: Path) -> None:
+    exists = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'project_meta'"
+    ).fetchone()
+    if not exists:
         raise ProjectError(f"{path}: is an SQLite file but not a casebook project")
     row = db.execute("SELECT value FROM project_meta WHERE key = 'app'").fetchone()
     if row is None or row[0] != APP_ID:
         raise ProjectError(f"{path}: is an SQLite file but not a casebook project")
 
 
-def _upgrade(db: Database, path: Path) -> None:
-    unknown = set(migrations.applied(db)) - set(migrations.known())
+def _upgrade(db: Db, path: Path) -> None:
+    unknown = set(applied_migrations(db)) - set(MIGRATIONS)
     if unknown:
         raise ProjectError(
             f"{path}: was written by a newer casebook (schema {sorted(unknown)[-1]})",
             "upgrade casebook to open it",
         )
-    if migrations.pending(db):
-        db.enable_wal()
-        migrations.apply(db)
+    if pending_migrations(db):
+        _migrate(db)
 
 
 def meta(pdb: ProjectDB) -> dict[str, str]:

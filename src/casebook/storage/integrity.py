@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from casebook.storage import migrations
-from casebook.storage.connection import ProjectDB
+from casebook.storage.connection import ProjectDB, pending_migrations
 
 
 @dataclass
@@ -29,8 +28,8 @@ def run_checks(pdb: ProjectDB) -> CheckReport:
     db = pdb.db
     report.schema_version = int(db.execute("PRAGMA user_version").fetchone()[0])
     _sqlite_checks(pdb, report)
-    if migrations.pending(db):
-        report.problems.append(f"schema migrations not applied: {migrations.pending(db)}")
+    if pending_migrations(db):
+        report.problems.append(f"schema migrations not applied: {pending_migrations(db)}")
     for table in ("cases", "persons", "rounds", "sources", "turns", "codes", "codings", "memos"):
         report.counts[table] = int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     _check_sources(pdb, report)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-MIGRATION_SET = "casebook"
+from casebook.storage.schema import MIGRATION_SET
+
 migrations = Migrations(MIGRATION_SET)
 
 _FOUNDATION = """
@@ -228,16 +229,6 @@ def m0002_codebook_history(db: Database) -> None:
 def apply(db: Database) -> None:
     """Bring ``db`` to the newest schema."""
     migrations.apply(db)
-
-
-def pending(db: Database) -> list[str]:
-    """Names of migrations not yet applied to ``db``."""
-    return [m.name for m in migrations.pending(db)]
-
-
-def applied(db: Database) -> list[str]:
-    """Names of migrations applied to ``db``, in order."""
-    return [m.name for m in migrations.applied(db)]
 
 
 def known() -> list[str]:

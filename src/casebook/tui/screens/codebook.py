@@ -50,6 +50,8 @@ def describe(code: Code) -> Text:
 class CodebookScreen(Screen[None]):
     """Edit the codebook; every change goes into the codebook history."""
 
+    AUTO_FOCUS = "#codebook-tree"
+
     BINDINGS = [
         Binding("a", "add", "Add", id="codebook.add"),
         Binding("r", "rename", "Rename", id="codebook.rename"),

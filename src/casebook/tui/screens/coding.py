@@ -44,6 +44,8 @@ INTERVIEWER = {
 class CodingScreen(Screen[None]):
     """Code one source. Every change can be undone with u and redone with ctrl+r."""
 
+    AUTO_FOCUS = "#transcript"
+
     BINDINGS = [
         Binding("a", "apply", "Code", id="coding.apply", tooltip="Apply a code to the selection"),
         Binding("x", "remove", "Uncode", id="coding.remove", tooltip="Remove a code at the cursor"),
@@ -97,6 +99,7 @@ class CodingScreen(Screen[None]):
         self.hits: list[tuple[int, int]] = []
         self.source: Source | None = None
         self.pins: list[str] = []
+        self._shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -138,9 +141,9 @@ class CodingScreen(Screen[None]):
         return self.spans
 
     def _reload(self) -> None:
-        codings = workbench.codings_of(self.bench.project, self.source_id)
-        self.query_one(TranscriptView).set_spans(self._spans(codings))
         self.codes = workbench.codebook(self.bench.project)
+        codings = workbench.codings_of(self.bench.project, self.source_id, self.codes)
+        self.query_one(TranscriptView).set_spans(self._spans(codings))
         tree = self.query_one(CodeTree)
         tree.show_codes(self.codes, self.query_one("#code-filter", Input).value)
         self._update_header()
@@ -185,6 +188,10 @@ class CodingScreen(Screen[None]):
     def action_pinned(self, number: int) -> None:
         if number - 1 < len(self.pins):
             self.apply_code(self.pins[number - 1])
+        else:
+            self.notify(
+                f"No code pinned to {number} yet: pin codes in the config file, or code with a first."
+            )
 
     def apply_code(self, key: str) -> None:
         """Code the current selection with ``key`` (undoable)."""
@@ -461,7 +468,9 @@ class CodingScreen(Screen[None]):
             open_segments(self.app, self.bench)
 
     def on_screen_resume(self) -> None:
-        self._reload()
+        if self._shown:  # back from the codebook or segments: codes may have changed
+            self._reload()
+        self._shown = True
 
     def commands(self) -> list[tuple[str, str, Any]]:
         """Command palette entries for this screen."""

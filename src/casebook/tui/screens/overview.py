@@ -41,6 +41,8 @@ def cell_text(sources: list[SourceCoverage]) -> Text:
 class OverviewScreen(Screen[None]):
     """The first screen: every case and round at a glance."""
 
+    AUTO_FOCUS = "#grid"
+
     BINDINGS = [
         Binding("enter", "open", "Open", id="overview.open", tooltip="Open the interview in this cell"),
         Binding(

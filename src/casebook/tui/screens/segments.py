@@ -30,6 +30,8 @@ def open_segments(app: App[Any], bench: Workbench) -> None:
 class SegmentsScreen(Screen[None]):
     """A table of excerpts; enter jumps to the passage in its transcript."""
 
+    AUTO_FOCUS = "#segments"
+
     BINDINGS = [
         Binding("enter", "jump", "Go to", id="segments.jump"),
         Binding("f", "filter", "Filter", id="segments.filter", tooltip="case=F01 round=R2 coder=ida"),

@@ -66,6 +66,7 @@ class CodeTree(Tree[str]):
                 keep.add(parent)
                 parent = by_key[parent].parent if parent in by_key else None
         totals = _totals(codes)
+        previous = self.cursor_node.data if self.cursor_node is not None else None
         self.clear()
         nodes: dict[str | None, TreeNode[str]] = {None: self.root}
         for code in codes:
@@ -83,6 +84,15 @@ class CodeTree(Tree[str]):
                 node.allow_expand = False
             nodes[code.key] = node
         self.root.expand()
+        keep_at = nodes.get(previous) if previous else None
+        if keep_at is not None:
+            ancestor = keep_at.parent
+            while ancestor is not None:
+                ancestor.expand()
+                ancestor = ancestor.parent
+            self.call_after_refresh(self.move_cursor, keep_at)
+        elif len(nodes) > 1:
+            self.cursor_line = 0
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
         if event.node.data:

@@ -82,6 +82,8 @@ class LineIndex:
     def spans_by_line(self, spans: Sequence[tuple[int, int]]) -> list[list[int]]:
         """For each line, the indices of ``spans`` that overlap it."""
         table: list[list[int]] = [[] for _ in self.lines]
+        if not self.lines:
+            return table
         for index, (start, end) in enumerate(spans):
             first, last = self.line_of(start), self.line_of(max(start, end - 1))
             for line_no in range(first, last + 1):

@@ -100,6 +100,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._dragging = False
         self._index = LineIndex([])
         self._by_line: list[list[int]] = []
+        self._base = Style()
         self._layout_width = 0
 
     # ---- data in -------------------------------------------------------------------
@@ -109,7 +110,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self.cursor, self.select_from, self._marking = (turns[0].body_start if turns else 0), None, False
         self.spans = list(spans)
         self._layout_width = 0
-        self._relayout()
+        self._index = LineIndex([])
+        if self.size.width:  # otherwise the first resize lays it out, at the real width
+            self._relayout()
 
     def set_spans(self, spans: Sequence[Span]) -> None:
         """Replace the coded spans (after coding, undo, filtering) and repaint."""
@@ -165,26 +168,27 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # ---- painting ----------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
+        self._base = self.rich_style  # computed once per line: it walks the CSS
         number = y + int(self.scroll_offset.y)
         width = self.size.width
         if number >= len(self._index.lines):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base)
         line = self._index.lines[number]
         segments = self._gutter(line) + self._body(line, number) + self._margin(number)
-        return Strip(segments).adjust_cell_length(width, self.rich_style)
+        return Strip(segments).adjust_cell_length(width, self._base)
 
     def _gutter(self, line: DisplayLine) -> list[Segment]:
         if not line.first or line.blank or not self.turns:
-            return [Segment(" " * GUTTER, self.rich_style)]
+            return [Segment(" " * GUTTER, self._base)]
         turn = self.turns[line.turn]
         label = (turn.speaker or "")[: GUTTER - 2]
         style = self.speaker_styles.get(turn.speaker or "", Style(bold=True))
-        return [Segment(f"{label:>{GUTTER - 2}}  ", self.rich_style + style)]
+        return [Segment(f"{label:>{GUTTER - 2}}  ", self._base + style)]
 
     def _body(self, line: DisplayLine, number: int) -> list[Segment]:
         width = self._layout_width
         if line.blank:
-            return [Segment(" " * width, self.rich_style)]
+            return [Segment(" " * width, self._base)]
         covering = [self.spans[i] for i in self._by_line[number]] if number < len(self._by_line) else []
         selection = self._raw_selection()
         cuts = {line.start, line.end}
@@ -202,13 +206,13 @@ class TranscriptView(ScrollView, can_focus=True):
         for a, b in itertools.pairwise(points):
             segments.append(Segment(self.text[a:b], self._style_at(a, covering, selection)))
         if self.cursor == line.end and self.has_focus and (not self.text[line.end : line.end + 1].strip()):
-            segments.append(Segment(" ", self.rich_style + Style(reverse=True)))
+            segments.append(Segment(" ", self._base + Style(reverse=True)))
         used = sum(len(s.text) for s in segments)
-        segments.append(Segment(" " * max(0, width - used), self.rich_style))
+        segments.append(Segment(" " * max(0, width - used), self._base))
         return segments
 
     def _style_at(self, offset: int, covering: list[Span], selection: tuple[int, int] | None) -> Style:
-        style = self.rich_style
+        style = self._base
         over = [s for s in covering if s.start <= offset < s.end]
         if over:
             span = min(over, key=lambda s: s.end - s.start)
@@ -233,20 +237,20 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def _margin(self, number: int) -> list[Segment]:
         if number >= len(self._by_line) or not self._by_line[number]:
-            return [Segment(" " * MARGIN, self.rich_style)]
+            return [Segment(" " * MARGIN, self._base)]
         line = self._index.lines[number]
         seen: dict[str, Span] = {}
         for index in self._by_line[number]:
             seen.setdefault(self.spans[index].code, self.spans[index])
-        marks = [Segment(" ", self.rich_style)]
+        marks = [Segment(" ", self._base)]
         starting = None
         for span in seen.values():
             begins = line.start <= span.start < max(line.end, line.start + 1)
-            marks.append(Segment("■" if begins else "┃", self.rich_style + Style(color=_rich(span.color))))
+            marks.append(Segment("■" if begins else "┃", self._base + Style(color=_rich(span.color))))
             starting = starting or (span if begins else None)
         room = MARGIN - len(marks) - 1
         if starting is not None and room > 2:
-            marks.append(Segment(" " + starting.label[: room - 1], self.rich_style + Style(dim=True)))
+            marks.append(Segment(" " + starting.label[: room - 1], self._base + Style(dim=True)))
         return marks
 
     # ---- cursor and selection ---------------------------------------------------------
