@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,6 +51,25 @@ def run_cli(project_path: Path) -> Iterator[object]:
         return CliResult(result.exit_code, result.stdout, result.stderr)
 
     yield run
+
+
+@pytest.fixture(scope="session")
+def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project (sample study + example codings), built once per test run."""
+    from casebook.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.casebook"
+    build_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo(demo_master: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo project for one test."""
+    copy = tmp_path / "demo.casebook"
+    shutil.copy(demo_master, copy)
+    copy.chmod(0o600)
+    return copy
 
 
 def fingerprint(path: Path) -> str:

@@ -5,30 +5,12 @@ Update after an intended change with: .venv/bin/pytest tests/test_snapshots.py -
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
-from casebook.services.demo import build_demo
 from casebook.tui.app import create_app
 from casebook.tui.config import Config
 
 SIZE = (120, 36)
-
-
-@pytest.fixture(scope="module")
-def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("snapdemo") / "demo.casebook"
-    build_demo(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_master: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "demo.casebook"
-    shutil.copy(demo_master, copy)
-    return copy
 
 
 def test_overview_screen(snap_compare, demo: Path) -> None:  # type: ignore[no-untyped-def]

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
-import pytest
-
-from casebook.services.demo import build_demo
 from casebook.text.segmenting import trim
 from casebook.tui.app import create_app
 from casebook.tui.config import Config
@@ -21,22 +17,6 @@ from casebook.tui.screens.segments import SegmentsScreen
 from casebook.tui.widgets.transcript import TranscriptView
 
 SIZE = (120, 36)
-
-
-@pytest.fixture(scope="session")
-def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.casebook"
-    build_demo(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_master: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo project for one test."""
-    copy = tmp_path / "demo.casebook"
-    shutil.copy(demo_master, copy)
-    copy.chmod(0o600)
-    return copy
 
 
 def query(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casebook.coding.spans import check_span
-from casebook.errors import Conflict, NotFound
+from casebook.errors import NotFound
 from casebook.model.attributes import AttributeScope, AttributeValue
 from casebook.model.codes import Code, Coding
 from casebook.model.sources import Source, Turn
 from casebook.queries import overview, segments
+from casebook.services import coding
 from casebook.services.project import Project
 from casebook.storage import code_store, coding_store, memo_store, source_store, study_store
 
@@ -65,15 +65,7 @@ def apply(
     project: Project, source_id: int, start: int, end: int, code: str, coder: str, memo: str = ""
 ) -> int:
     """Code a span; the identical coding by the same coder is refused."""
-    pdb = project.pdb
-    with pdb.atomic():
-        source = source_store.get_source(pdb, str(source_id))
-        check_span(start, end, source.chars)
-        code_id = code_store.code_id(pdb, code)
-        coder_id = coding_store.coder_id(pdb, coder)
-        if coding_store.find_coding(pdb, source.id, start, end, code_id, coder_id) is not None:
-            raise Conflict(f"this passage is already coded {code!r}")
-        return coding_store.insert_coding(pdb, source.id, start, end, code_id, coder_id, memo)
+    return coding.apply_code(project, str(source_id), start, end, code, coder, memo)
 
 
 def remove(project: Project, coding_id: int) -> Coding:

@@ -53,7 +53,7 @@ def set_value(pdb: ProjectDB, attribute_id: int, entity_id: int, round_id: int |
     pdb.db.execute(
         "INSERT INTO attribute_values (attribute_id, entity_id, round_id, value, set_at)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value,"
-        " set_at = excluded.set_at",
+        " set_at = excluded.set_at WHERE value IS NOT excluded.value",
         [attribute_id, entity_id, round_id, value, utc_now()],
     )
 
