@@ -23,7 +23,7 @@ class CasebookApp(App[None]):
     CSS_PATH = "casebook.tcss"
     TITLE = "casebook"
     COMMANDS = App.COMMANDS | {CasebookCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),

@@ -19,6 +19,7 @@ from casebook.tui.context import Workbench
 from casebook.tui.dialogs.simple import Choice
 
 KINDS = ["all", "family", "municipality", "other"]
+CELL_WIDTH = 22
 
 
 def cell_text(sources: list[SourceCoverage]) -> Text:
@@ -90,12 +91,13 @@ class OverviewScreen(Screen[None]):
         table = self.query_one(DataTable)
         cursor = table.cursor_coordinate
         table.clear(columns=True)
-        table.add_column("Case", key="case")
-        table.add_column("Kind", key="kind")
+        table.add_column("Case", key="case", width=max([4, *(len(c.key) for c in self.grid.cases)]))
+        table.add_column("Kind", key="kind", width=12)
         for round_ in self.grid.rounds:
-            table.add_column(round_.key + (" (baseline)" if round_.baseline else ""), key=round_.key)
-        if self.grid.cells.get(("", None)) or any(k[1] is None for k in self.grid.cells):
-            table.add_column("no round", key="-")
+            label = round_.key + (" (baseline)" if round_.baseline else "")
+            table.add_column(label, key=round_.key, width=CELL_WIDTH)
+        if any(k[1] is None for k in self.grid.cells):
+            table.add_column("no round", key="-", width=CELL_WIDTH)
         self.rows = []
         for case in self.grid.cases:
             if not self._visible(case.key, case.kind.value, case.label):

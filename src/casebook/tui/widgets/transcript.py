@@ -26,8 +26,9 @@ from casebook.model.sources import Turn
 from casebook.text import segmenting
 from casebook.tui.widgets.layout import DisplayLine, LineIndex, wrap
 
-GUTTER = 13
-MARGIN = 16
+GUTTER = 13  # speaker labels; 7 on narrow terminals
+MARGIN = 16  # code markers and names; 5 (markers only) on narrow terminals
+NARROW = 72
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._index = LineIndex([])
         self._by_line: list[list[int]] = []
         self._base = Style()
+        self._gutter_w, self._margin_w = GUTTER, MARGIN
         self._layout_width = 0
 
     # ---- data in -------------------------------------------------------------------
@@ -154,7 +156,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self._relayout()
 
     def _text_width(self) -> int:
-        return max(20, self.size.width - GUTTER - MARGIN - 2)
+        narrow = self.size.width < NARROW
+        self._gutter_w, self._margin_w = (7, 5) if narrow else (GUTTER, MARGIN)
+        return max(20, self.size.width - self._gutter_w - self._margin_w - 2)
 
     def _relayout(self) -> None:
         width = self._text_width()
@@ -179,11 +183,11 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def _gutter(self, line: DisplayLine) -> list[Segment]:
         if not line.first or line.blank or not self.turns:
-            return [Segment(" " * GUTTER, self._base)]
+            return [Segment(" " * self._gutter_w, self._base)]
         turn = self.turns[line.turn]
-        label = (turn.speaker or "")[: GUTTER - 2]
+        label = (turn.speaker or "")[: self._gutter_w - 2]
         style = self.speaker_styles.get(turn.speaker or "", Style(bold=True))
-        return [Segment(f"{label:>{GUTTER - 2}}  ", self._base + style)]
+        return [Segment(f"{label:>{self._gutter_w - 2}}  ", self._base + style)]
 
     def _body(self, line: DisplayLine, number: int) -> list[Segment]:
         width = self._layout_width
@@ -237,7 +241,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def _margin(self, number: int) -> list[Segment]:
         if number >= len(self._by_line) or not self._by_line[number]:
-            return [Segment(" " * MARGIN, self._base)]
+            return [Segment(" " * self._margin_w, self._base)]
         line = self._index.lines[number]
         seen: dict[str, Span] = {}
         for index in self._by_line[number]:
@@ -248,7 +252,7 @@ class TranscriptView(ScrollView, can_focus=True):
             begins = line.start <= span.start < max(line.end, line.start + 1)
             marks.append(Segment("■" if begins else "┃", self._base + Style(color=_rich(span.color))))
             starting = starting or (span if begins else None)
-        room = MARGIN - len(marks) - 1
+        room = self._margin_w - len(marks) - 1
         if starting is not None and room > 2:
             marks.append(Segment(" " + starting.label[: room - 1], self._base + Style(dim=True)))
         return marks
@@ -385,7 +389,7 @@ class TranscriptView(ScrollView, can_focus=True):
             return 0
         number = max(0, min(int(y + self.scroll_offset.y), len(lines) - 1))
         line = lines[number]
-        return max(line.start, min(line.start + x - GUTTER, line.end))
+        return max(line.start, min(line.start + x - self._gutter_w, line.end))
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         self.focus()
