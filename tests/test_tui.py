@@ -173,3 +173,30 @@ async def test_search_finds_norwegian_word_forms(demo: Path) -> None:
             or "barnekoordinator" in words
         )
         assert all("koordinator" in w for w in words)
+
+
+async def test_import_and_export_run_in_workers_without_freezing(tmp_path: Path) -> None:
+    from casebook.services.codebook import DEFAULT_CODEBOOK
+    from casebook.services.setup import create_project
+    from tests.conftest import SAMPLES
+
+    project = tmp_path / "ny.casebook"
+    create_project(project, "Ny studie", DEFAULT_CODEBOOK, "tester").close()
+    app = create_app(project, "tester", Config())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        overview = app.screen
+        assert isinstance(overview, OverviewScreen) and overview.rows == []
+        await pilot.press("i")
+        await pilot.press(*str(SAMPLES / "manifest.csv"), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert overview.rows == ["F01", "F02", "F03", "F04", "K1", "K2"]
+        target = tmp_path / "kodebok.qdc"
+        overview.action_export_codebook()
+        await pilot.pause()
+        await pilot.press("ctrl+u", *str(target), "enter")
+        await app.workers.wait_for_complete()
+    assert query(project, "SELECT count(*) FROM sources") == [(17,)]
+    assert target.read_bytes().startswith(b'<?xml version="1.0" encoding="utf-8"?>')
+    assert b"Kognitiv distanse" in target.read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -16,7 +17,7 @@ from casebook.queries.overview import Grid, SourceCoverage
 from casebook.services import workbench
 from casebook.tui.callbacks import if_text
 from casebook.tui.context import Workbench
-from casebook.tui.dialogs.simple import Choice
+from casebook.tui.dialogs.simple import Choice, Prompt
 
 KINDS = ["all", "family", "municipality", "other"]
 CELL_WIDTH = 22
@@ -55,6 +56,7 @@ class OverviewScreen(Screen[None]):
         Binding("c", "codebook", "Codebook", id="overview.codebook"),
         Binding("s", "segments", "Segments", id="overview.segments"),
         Binding("r", "refresh", "Refresh", show=False, id="overview.refresh"),
+        Binding("i", "import_manifest", "Import", id="overview.import", tooltip="Import a manifest CSV"),
     ]
 
     def __init__(self, bench: Workbench) -> None:
@@ -217,9 +219,38 @@ class OverviewScreen(Screen[None]):
 
         open_segments(self.app, self.bench)
 
+    def action_import_manifest(self) -> None:
+        prompt = Prompt(
+            "Import the transcripts of a manifest CSV (its study.toml is read too)",
+            "",
+            "path/to/manifest.csv",
+        )
+        self.app.push_screen(prompt, if_text(self._import))
+
+    def _import(self, path: str) -> None:
+        from casebook.tui.screens import jobs
+
+        self.notify(f"Importing {path} …")
+        jobs.import_manifest(self.app, self.bench.project.path, Path(path).expanduser(), self.action_refresh)
+
+    def action_export_codebook(self) -> None:
+        prompt = Prompt("Export the codebook to (.qdc for REFI-QDA, .toml for casebook)", "kodebok.qdc")
+        self.app.push_screen(prompt, if_text(self._export))
+
+    def _export(self, path: str) -> None:
+        from casebook.tui.screens import jobs
+
+        jobs.export_codebook(self.app, self.bench.project.path, Path(path).expanduser())
+
     def commands(self) -> list[tuple[str, str, Any]]:
         """Command palette entries for this screen."""
         return [
+            (
+                "sources: Import manifest",
+                "Import transcripts listed in a manifest CSV",
+                self.action_import_manifest,
+            ),
+            ("codebook: Export", "Write the codebook as REFI-QDA .qdc or TOML", self.action_export_codebook),
             ("source: Open", "Open the interview under the cursor", self.action_open),
             ("cases: Filter", "Filter cases by text or attribute=value", self.action_filter),
             ("cases: Cycle kind", "Families, municipalities, other, all", self.action_cycle_kind),

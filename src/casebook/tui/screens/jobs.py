@@ -1,0 +1,79 @@
+"""Long work off the event loop: batch imports and codebook exports run in thread workers.
+
+Each job opens its own connection to the project file (SQLite in WAL mode lets the
+screen keep reading meanwhile) and reports progress and the outcome as notifications.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.worker import get_current_worker
+
+from casebook.errors import CasebookError
+from casebook.services import codebook as codebook_service
+from casebook.services.importer import ImportItem, import_files
+from casebook.services.project import Project
+
+
+def import_manifest(app: App[Any], project_path: Path, manifest: Path, done: Any) -> None:
+    """Import a manifest (and the study.toml beside it) in a worker; ``done()`` runs after."""
+
+    def work() -> str:
+        from casebook.importing.manifest import read_manifest
+        from casebook.importing.studyfile import read_study
+
+        rows = read_manifest(manifest)
+        study_file = manifest.parent / "study.toml"
+        study = read_study(study_file) if study_file.is_file() else None
+        items = [
+            ImportItem(
+                r.path, r.meta, r.case_attributes, r.source_attributes, f"{manifest.name}: line {r.line}"
+            )
+            for r in rows
+        ]
+        worker = get_current_worker()
+
+        def progress(phase: str, count: int, total: int) -> None:
+            if not worker.is_cancelled and (count == total or count % 10 == 0):
+                app.call_from_thread(app.notify, f"{phase} {count}/{total}", timeout=2)
+
+        with Project.open(project_path) as project:
+            report = import_files(project, items, progress=progress, study=study)
+        return (
+            f"Imported {manifest.name}: {report.count('new')} new, {report.count('version')} new versions,"
+            f" {report.count('unchanged')} unchanged"
+        )
+
+    _run(app, work, done, "import")
+
+
+def export_codebook(app: App[Any], project_path: Path, target: Path) -> None:
+    """Write the codebook (.qdc or .toml by suffix) in a worker."""
+
+    def work() -> str:
+        fmt = "qdc" if target.suffix.lower() == ".qdc" else "toml"
+        with Project.open(project_path) as project:
+            data = codebook_service.export(project, fmt)
+        target.write_bytes(data)
+        return f"Wrote the codebook to {target}"
+
+    _run(app, work, lambda: None, "export")
+
+
+def _run(app: App[Any], work: Any, done: Any, name: str) -> None:
+    def job() -> None:
+        try:
+            message = work()
+        except CasebookError as exc:
+            app.call_from_thread(app.notify, str(exc), severity="error", timeout=10)
+            return
+        except OSError as exc:
+            app.call_from_thread(app.notify, f"{name} failed: {exc}", severity="error", timeout=10)
+            return
+        app.call_from_thread(app.notify, message)
+        app.call_from_thread(done)
+
+    app.run_worker(job, thread=True, name=name, group=name, exclusive=True)
