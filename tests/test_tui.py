@@ -200,3 +200,59 @@ async def test_import_and_export_run_in_workers_without_freezing(tmp_path: Path)
     assert query(project, "SELECT count(*) FROM sources") == [(17,)]
     assert target.read_bytes().startswith(b'<?xml version="1.0" encoding="utf-8"?>')
     assert b"Kognitiv distanse" in target.read_bytes()
+
+
+async def test_keys_can_be_remapped_from_the_config_file(demo: Path, tmp_path: Path) -> None:
+    from casebook.tui.config import load_config
+
+    config_file = tmp_path / "config.toml"
+    config_file.write_text('theme = "textual-light"\n[keymap]\n"overview.codebook" = "b"\n', encoding="utf-8")
+    config = load_config(config_file)
+    app = create_app(demo, "tester", config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-light"
+        await pilot.press("b")
+        assert isinstance(app.screen, CodebookScreen)
+        await pilot.press("ctrl+t")
+        assert app.theme == "textual-dark"
+
+
+async def test_a_broken_config_file_is_reported_not_fatal(demo: Path, tmp_path: Path) -> None:
+    from casebook.tui.config import load_config
+
+    config_file = tmp_path / "config.toml"
+    config_file.write_text("theme = [unclosed\n", encoding="utf-8")
+    config = load_config(config_file)
+    assert config.problem and str(config_file) in config.problem
+    app = create_app(demo, "tester", config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen)
+        assert any(str(config_file) in n.message for n in app._notifications)
+
+
+async def test_mouse_drag_selects_whole_words(demo: Path) -> None:
+    app = create_app(demo, "tester", Config())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_f01_r1(pilot)
+        view = screen.query_one(TranscriptView)
+        gutter = view._gutter_w
+        await pilot.mouse_down(view, offset=(gutter + 3, 0))
+        await pilot.hover(view, offset=(gutter + 20, 1))
+        await pilot.mouse_up(view, offset=(gutter + 20, 1))
+        selection = view.selection
+        assert selection is not None
+        start, end = selection
+        text = view.text
+        assert not text[start - 1 : start].isalnum() and not text[end : end + 1].isalnum()
+        assert text[start:end].startswith("Intervju")
+
+
+async def test_opening_a_project_that_is_not_one_exits_with_the_reason(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.casebook"
+    bogus.write_text("just notes", encoding="utf-8")
+    app = create_app(bogus, "tester", Config())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    assert app.return_code == 1
