@@ -6,7 +6,6 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -22,29 +21,7 @@ from casebook.tui.context import Workbench
 from casebook.tui.dialogs.code_picker import CodePicker
 from casebook.tui.dialogs.simple import Confirm, Prompt
 from casebook.tui.widgets.code_tree import CodeTree
-
-
-def describe(code: Code) -> Text:
-    """Everything a coder needs to decide whether the code fits."""
-    text = Text()
-    text.append(f"{code.name}\n", style=f"bold {code.color}")
-    text.append(
-        f"{code.key} · {code.valence.value} · distance: {code.distance.value} · {code.codings} codings\n\n",
-        style="dim",
-    )
-    text.append(code.description + "\n\n")
-    if code.use_when:
-        text.append("Bruk når: ", style="bold green")
-        text.append(code.use_when + "\n\n")
-    if code.not_when:
-        text.append("Ikke når: ", style="bold red")
-        text.append(code.not_when + "\n\n")
-    for example in code.examples:
-        text.append(f"  «{example}»\n", style="italic")
-    if code.signals:
-        text.append("\nSignaler: ", style="bold")
-        text.append(", ".join(code.signals))
-    return text
+from casebook.tui.widgets.definition import describe
 
 
 class CodebookScreen(Screen[None]):

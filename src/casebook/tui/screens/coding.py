@@ -26,6 +26,7 @@ from casebook.tui.dialogs.code_picker import CodePicker
 from casebook.tui.dialogs.simple import Choice, MemoEditor, Prompt
 from casebook.tui.undo import Step
 from casebook.tui.widgets.code_tree import CodeTree
+from casebook.tui.widgets.definition import describe
 from casebook.tui.widgets.transcript import Span, TranscriptView
 
 INTERVIEWER = {
@@ -323,16 +324,7 @@ class CodingScreen(Screen[None]):
         code = self._code(event.code)
         if code is None:
             return
-        text = Text()
-        text.append(f"{code.name} ", style="bold")
-        text.append(f"({code.key}, {code.valence.value}, distance: {code.distance.value})\n", style="dim")
-        text.append(code.description + "\n")
-        if code.use_when:
-            text.append("Bruk når: ", style="bold green")
-            text.append(code.use_when + "\n")
-        if code.not_when:
-            text.append("Ikke når: ", style="bold red")
-            text.append(code.not_when)
+        text = describe(code, full=False)
         self.query_one("#definition", Static).update(text)
 
     def on_code_tree_code_chosen(self, event: CodeTree.CodeChosen) -> None:
