@@ -141,20 +141,24 @@ def sources(state: CliState, as_json: bool, all_versions: bool) -> None:
     if as_json:
         emit_json(rows)
     else:
+        versions = any(r["version"] > 1 for r in rows)
+        columns = ["id", "name", "case", "round", "persons", "date", "chars", "turns"] + (
+            ["v"] if versions else []
+        )
         table(
             "Sources",
-            ["id", "name", "case", "round", "date", "chars", "turns", "v", "persons"],
+            columns,
             [
                 (
                     r["id"],
                     r["name"],
                     r["case"],
                     r["round"],
+                    ", ".join(r["persons"]),
                     r["date"],
                     r["chars"],
                     r["turns"],
-                    r["version"],
-                    ", ".join(r["persons"]),
+                    *([r["version"]] if versions else []),
                 )
                 for r in rows
             ],

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -34,7 +35,7 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) 
     if not rows:
         stdout.print(f"[dim]{title}: none yet[/dim]")
         return
-    grid = Table(title=title, title_justify="left", header_style="bold")
+    grid = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     for index, column in enumerate(columns):
         last = index == len(columns) - 1
         grid.add_column(column, overflow="fold" if last else "ellipsis", no_wrap=not last)
