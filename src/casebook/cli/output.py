@@ -35,7 +35,14 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) 
     if not rows:
         stdout.print(f"[dim]{title}: none yet[/dim]")
         return
-    grid = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    grid = Table(
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     for index, column in enumerate(columns):
         last = index == len(columns) - 1
         grid.add_column(column, overflow="fold" if last else "ellipsis", no_wrap=not last)
