@@ -34,9 +34,3 @@ def set_memo(pdb: ProjectDB, kind: str, target: int | None, text: str, author: i
             " VALUES (?, ?, ?, ?, ?, ?)",
             [kind, target, text, author, now, now],
         )
-
-
-def memo_counts(pdb: ProjectDB) -> dict[tuple[str, int | None], int]:
-    """How many memos each target has."""
-    rows = pdb.db.execute("SELECT target_kind, target_id, count(*) FROM memos GROUP BY 1, 2")
-    return {(str(r[0]), r[1]): int(r[2]) for r in rows}

@@ -21,11 +21,6 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def is_normalized(text: str) -> bool:
-    """True when ``text`` is already in stored form."""
-    return normalize(text) == text
-
-
 def sha256_of(text: str) -> str:
     """The hash stored with a source: sha256 of its UTF-8 bytes, hex."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

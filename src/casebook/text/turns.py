@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 
 from casebook.errors import InvalidValue
 from casebook.model.sources import Turn
@@ -107,12 +106,3 @@ def _paragraph_turns(text: str) -> tuple[Turn, ...]:
     starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text) if m.end() < len(text)]
     ends = [*starts[1:], len(text)]
     return tuple(Turn(s, e, s) for s, e in zip(starts, ends, strict=True))
-
-
-def speakers(turns: Iterable[Turn]) -> list[str]:
-    """Distinct speaker labels in order of first appearance."""
-    seen: dict[str, None] = {}
-    for turn in turns:
-        if turn.speaker:
-            seen.setdefault(turn.speaker, None)
-    return list(seen)
