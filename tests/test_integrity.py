@@ -73,3 +73,27 @@ def test_killing_an_import_midway_leaves_a_valid_unchanged_project(run_cli, tmp_
         if Path(str(project) + leftover).exists():
             shutil.copy(str(project) + leftover, str(copy) + leftover)
     assert sqlite3.connect(copy).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_busy_project_gives_a_clear_error_and_loses_nothing(run_cli, tmp_path: Path, monkeypatch) -> None:
+    from casebook.storage import connection
+
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 100)
+    project = tmp_path / "p.casebook"
+    run_cli("init", "--no-codebook", project=project)
+    run_cli("case", "add", "F01", project=project)
+    transcript = tmp_path / "a.txt"
+    transcript.write_text(TRANSCRIPT, encoding="utf-8")
+    other = sqlite3.connect(project, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        result = run_cli("import", str(transcript), "--case", "F01", project=project)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"casebook: error: {project}: the project is busy: another casebook is writing to it"
+        " (hint: try again in a moment)"
+    ]
+    assert run_cli("import", str(transcript), "--case", "F01", project=project).exit_code == 0

@@ -24,6 +24,23 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+BUSY_TIMEOUT_MS = 5000
+
+
+def _friendly(path: Path, exc: sqlite3.OperationalError) -> ProjectError:
+    """Turn SQLite's operational errors into a sentence a researcher can act on."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return ProjectError(
+            f"{path}: the project is busy: another casebook is writing to it", "try again in a moment"
+        )
+    if "full" in text:
+        return ProjectError(f"{path}: the disk is full; nothing was written", "free some space and try again")
+    if "readonly" in text or "read-only" in text:
+        return ProjectError(f"{path}: the project file is read-only; nothing was written")
+    return ProjectError(f"{path}: the project file could not be used ({exc})")
+
+
 class Db:
     """A thin wrapper over one sqlite3 connection in autocommit mode.
 
@@ -31,12 +48,16 @@ class Db:
     back on any exception. (sqlite-utils is loaded only to run migrations.)
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
+        self.path = path
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        """Run one statement."""
-        return self.conn.execute(sql, params)
+        """Run one statement; a busy, full or read-only file becomes a ProjectError."""
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            raise _friendly(self.path, exc) from None
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:
@@ -53,14 +74,19 @@ class Db:
                 raise
             self.conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise _friendly(self.path, exc) from None
 
     def close(self) -> None:
         """Close the connection."""
@@ -95,9 +121,9 @@ class ProjectDB:
 
 def _connect(path: Path) -> Db:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    db = Db(conn)
+    db = Db(conn, path)
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 5000")
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
     db.execute("PRAGMA synchronous = FULL")
     return db
 

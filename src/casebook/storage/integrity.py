@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from dataclasses import dataclass, field
 
 from casebook.storage.connection import ProjectDB, pending_migrations
@@ -23,8 +24,16 @@ class CheckReport:
 
 
 def run_checks(pdb: ProjectDB) -> CheckReport:
-    """Run every check; never modifies the project."""
+    """Run every check; never modifies the project. Damage is reported, not raised."""
     report = CheckReport()
+    try:
+        _all_checks(pdb, report)
+    except sqlite3.DatabaseError as exc:
+        report.problems.append(f"SQLite cannot read the file: {exc}")
+    return report
+
+
+def _all_checks(pdb: ProjectDB, report: CheckReport) -> None:
     db = pdb.db
     report.schema_version = int(db.execute("PRAGMA user_version").fetchone()[0])
     _sqlite_checks(pdb, report)
@@ -35,7 +44,6 @@ def run_checks(pdb: ProjectDB) -> CheckReport:
     _check_sources(pdb, report)
     _check_turns(pdb, report)
     _check_codings(pdb, report)
-    return report
 
 
 def _sqlite_checks(pdb: ProjectDB, report: CheckReport) -> None:
