@@ -256,3 +256,17 @@ async def test_opening_a_project_that_is_not_one_exits_with_the_reason(tmp_path:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
     assert app.return_code == 1
+
+
+async def test_overview_shows_new_coverage_after_coding(demo: Path) -> None:
+    app = create_app(demo, "tester", Config())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        overview = app.screen
+        assert isinstance(overview, OverviewScreen) and overview.grid is not None
+        before = overview.grid.cell("F01", "R1")[0].coded_chars
+        await open_f01_r1(pilot)
+        await pilot.press("right_square_bracket", "t", "a", *"venting", "enter", "escape")
+        await pilot.pause()
+        assert app.screen is overview
+        assert overview.grid.cell("F01", "R1")[0].coded_chars > before

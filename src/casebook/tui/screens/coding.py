@@ -97,7 +97,6 @@ class CodingScreen(MemoActions, Screen[None]):
         self.source_id = source_id
         self.goto = goto
         self.codes: list[Code] = []
-        self.spans: list[Span] = []
         self.hits: list[tuple[int, int]] = []
         self.source: Source | None = None
         self.pins: list[str] = []
@@ -139,8 +138,12 @@ class CodingScreen(MemoActions, Screen[None]):
         return styles
 
     def _spans(self, codings: list[workbench.CodedSpan]) -> list[Span]:
-        self.spans = [Span(c.id, c.start, c.end, c.code, c.name, c.color) for c in codings]
-        return self.spans
+        return [Span(c.id, c.start, c.end, c.code, c.name, c.color) for c in codings]
+
+    @property
+    def spans(self) -> list[Span]:
+        """The coded spans as drawn."""
+        return self.query_one(TranscriptView).spans
 
     def _reload(self) -> None:
         self.codes = workbench.codebook(self.bench.project)
@@ -217,9 +220,18 @@ class CodingScreen(MemoActions, Screen[None]):
             holder[0] = workbench.apply(project, self.source_id, start, end, key, coder)
 
         self.bench.history.push(Step(f"code {key}", undo, redo))
-        self.query_one(TranscriptView).action_clear_selection()
-        self._reload()
+        transcript = self.query_one(TranscriptView)
+        transcript.action_clear_selection()
         code = self._code(key)
+        if code is None:  # the codebook changed under us: redraw everything
+            self._reload()
+        else:  # the common case, kept cheap: draw one span, bump one count
+            transcript.add_span(Span(holder[0], start, end, key, code.name, code.color))
+            self.codes = [
+                dataclasses.replace(c, codings=c.codings + 1) if c.key == key else c for c in self.codes
+            ]
+            self.query_one(CodeTree).update_counts(self.codes)
+            self._update_header()
         self._status(f"Coded {end - start} characters as {code.name if code else key}. u undoes.")
 
     def _codings_at_cursor(self) -> list[Span]:

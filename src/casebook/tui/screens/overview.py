@@ -66,6 +66,7 @@ class OverviewScreen(Screen[None]):
         self.text_filter = ""
         self.grid: Grid | None = None
         self.rows: list[str] = []
+        self._shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,7 +87,9 @@ class OverviewScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.app.sub_title = f"study overview · coder: {self.bench.coder}"
-        self.action_refresh()
+        if self._shown:  # back from coding: coverage has changed
+            self.action_refresh()
+        self._shown = True
 
     def action_refresh(self) -> None:
         self.grid = workbench.grid(self.bench.project)

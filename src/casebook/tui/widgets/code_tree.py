@@ -94,6 +94,19 @@ class CodeTree(Tree[str]):
         elif len(nodes) > 1:
             self.cursor_line = 0
 
+    def update_counts(self, codes: Sequence[Code]) -> None:
+        """Refresh the labels after codings changed, without rebuilding the tree."""
+        self.codes = list(codes)
+        by_key = {c.key: c for c in codes}
+        totals = _totals(codes)
+        stack = list(self.root.children)
+        while stack:
+            node = stack.pop()
+            code = by_key.get(node.data or "")
+            if code is not None:
+                node.set_label(code_label(code, totals[code.key]))
+            stack.extend(node.children)
+
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
         if event.node.data:
             self.post_message(self.CodeHighlighted(event.node.data))

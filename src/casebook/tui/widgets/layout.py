@@ -79,15 +79,22 @@ class LineIndex:
             index -= 1
         return index
 
+    def lines_touched(self, start: int, end: int) -> list[int]:
+        """Numbers of the (non-blank) lines that show part of ``[start, end)``."""
+        if not self.lines:
+            return []
+        first, last = self.line_of(start), self.line_of(max(start, end - 1))
+        touched = []
+        for number in range(first, last + 1):
+            line = self.lines[number]
+            if not line.blank and start < max(line.end, line.start + 1) and end > line.start:
+                touched.append(number)
+        return touched
+
     def spans_by_line(self, spans: Sequence[tuple[int, int]]) -> list[list[int]]:
         """For each line, the indices of ``spans`` that overlap it."""
         table: list[list[int]] = [[] for _ in self.lines]
-        if not self.lines:
-            return table
         for index, (start, end) in enumerate(spans):
-            first, last = self.line_of(start), self.line_of(max(start, end - 1))
-            for line_no in range(first, last + 1):
-                line = self.lines[line_no]
-                if not line.blank and start < max(line.end, line.start + 1) and end > line.start:
-                    table[line_no].append(index)
+            for number in self.lines_touched(start, end):
+                table[number].append(index)
         return table

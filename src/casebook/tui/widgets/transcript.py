@@ -122,6 +122,13 @@ class TranscriptView(ScrollView, can_focus=True):
         self._by_line = self._index.spans_by_line([(s.start, s.end) for s in self.spans])
         self.refresh()
 
+    def add_span(self, span: Span) -> None:
+        """Draw one more coded span, indexing only the lines it touches."""
+        self.spans.append(span)
+        for number in self._index.lines_touched(span.start, span.end):
+            self._by_line[number].append(len(self.spans) - 1)
+        self.refresh()
+
     def set_hits(self, hits: Sequence[tuple[int, int]]) -> None:
         """Mark search hits."""
         self.hits = list(hits)
