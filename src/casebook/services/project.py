@@ -84,9 +84,11 @@ class Project:
         """Declared attributes."""
         return attribute_store.list_attributes(self.pdb)
 
-    def attribute_values(self, scope: AttributeScope | None = None) -> list[AttributeValue]:
-        """Stored attribute values with their rounds."""
-        return attribute_store.list_values(self.pdb, scope)
+    def attribute_values(
+        self, scope: AttributeScope | None = None, entity: str | None = None
+    ) -> list[AttributeValue]:
+        """Stored attribute values with their rounds (of one entity key, if given)."""
+        return attribute_store.list_values(self.pdb, scope, entity)
 
     def add_case(self, key: str, kind: CaseKind, label: str = "") -> None:
         """Create or update a case."""

@@ -145,9 +145,12 @@ def grid(project: Project) -> overview.Grid:
     return overview.study_grid(project.pdb)
 
 
-def case_attributes(project: Project, case_key: str) -> list[AttributeValue]:
-    """Attribute values of one case, with their rounds."""
-    return [v for v in project.attribute_values(AttributeScope.CASE) if v.entity == case_key]
+def case_attribute_map(project: Project, case_key: str | None = None) -> dict[str, list[AttributeValue]]:
+    """Attribute values by case key (one case, or all of them in one query)."""
+    grouped: dict[str, list[AttributeValue]] = {}
+    for value in project.attribute_values(AttributeScope.CASE, case_key):
+        grouped.setdefault(value.entity, []).append(value)
+    return grouped
 
 
 def code_segments(

@@ -64,16 +64,19 @@ def list_attributes(pdb: ProjectDB) -> list[Attribute]:
     return [Attribute(r[0], AttributeScope(r[1]), AttributeType(r[2]), r[3]) for r in rows]
 
 
-def list_values(pdb: ProjectDB, scope: AttributeScope | None = None) -> list[AttributeValue]:
-    """Every stored value with its entity key and round (None: not tied to a round)."""
+def list_values(
+    pdb: ProjectDB, scope: AttributeScope | None = None, entity: str | None = None
+) -> list[AttributeValue]:
+    """Stored values with entity key and round (None: not tied to a round), optionally of one entity."""
     out: list[AttributeValue] = []
     for one_scope in [scope] if scope else list(AttributeScope):
         rows = pdb.db.execute(
-            f"SELECT a.name, ({_ENTITY_KEY[one_scope]}), av.value, a.type, r.key"
+            f"SELECT * FROM (SELECT a.name, ({_ENTITY_KEY[one_scope]}) AS entity, av.value, a.type, r.key,"
+            " coalesce(r.position, 0) AS position"
             " FROM attribute_values av JOIN attributes a ON a.id = av.attribute_id"
-            " LEFT JOIN rounds r ON r.id = av.round_id WHERE a.scope = ?"
-            " ORDER BY 2, a.name, coalesce(r.position, 0)",
-            [one_scope.value],
+            " LEFT JOIN rounds r ON r.id = av.round_id WHERE a.scope = ?)"
+            " WHERE ? IS NULL OR entity = ? ORDER BY entity, name, position",
+            [one_scope.value, entity, entity],
         )
         out.extend(AttributeValue(r[0], one_scope, r[1], r[2], AttributeType(r[3]), r[4]) for r in rows)
     return out

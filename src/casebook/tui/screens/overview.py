@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from casebook.model.attributes import AttributeValue
 from casebook.queries.overview import Grid, SourceCoverage
 from casebook.services import workbench
 from casebook.tui.callbacks import if_text
@@ -104,8 +105,9 @@ class OverviewScreen(Screen[None]):
         if any(k[1] is None for k in self.grid.cells):
             table.add_column("no round", key="-", width=CELL_WIDTH)
         self.rows = []
+        values = workbench.case_attribute_map(self.bench.project) if self.text_filter.strip() else {}
         for case in self.grid.cases:
-            if not self._visible(case.key, case.kind.value, case.label):
+            if not self._visible(case.key, case.kind.value, case.label, values.get(case.key, [])):
                 continue
             cells: list[Any] = [Text(case.key, style="bold"), case.kind.value]
             cells += [cell_text(self.grid.cell(case.key, r.key)) for r in self.grid.rounds]
@@ -117,13 +119,12 @@ class OverviewScreen(Screen[None]):
             table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
             self._details(self.rows[table.cursor_coordinate.row])
 
-    def _visible(self, key: str, kind: str, label: str) -> bool:
+    def _visible(self, key: str, kind: str, label: str, values: list[AttributeValue]) -> bool:
         if self.kind != "all" and kind != self.kind:
             return False
         query = self.text_filter.strip().casefold()
         if not query:
             return True
-        values = workbench.case_attributes(self.bench.project, key)
         if "=" in query:
             name, _, wanted = (part.strip() for part in query.partition("="))
             return any(v.attribute.casefold() == name and wanted in v.value.casefold() for v in values)
@@ -137,7 +138,7 @@ class OverviewScreen(Screen[None]):
         text.append(f"{case.key}  {case.label}\n", style="bold")
         text.append(f"{case.kind.value}\n\n", style="dim")
         history: dict[str, list[str]] = {}
-        for value in workbench.case_attributes(self.bench.project, case_key):
+        for value in workbench.case_attribute_map(self.bench.project, case_key).get(case_key, []):
             step = f"{value.round}: {value.value}" if value.round else value.value
             history.setdefault(value.attribute, []).append(step)
         for name, steps in history.items():
