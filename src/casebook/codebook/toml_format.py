@@ -27,6 +27,7 @@ from typing import Any
 
 from casebook.codebook.validation import CodebookInvalid, normalize_color, validate
 from casebook.model.codes import Code, Codebook, Distance, Valence
+from casebook.untrusted.small_text import read_small_text
 
 MAX_CODEBOOK_BYTES = 8 * 1024 * 1024
 _FIELDS = {
@@ -49,16 +50,9 @@ _HEADER = re.compile(r"^[ \t]*\[\[[ \t]*code[ \t]*\]\]", re.MULTILINE)
 
 def read_toml(path: Path) -> Codebook:
     """Read and validate a codebook file; errors name the file, line and code."""
-    if not path.is_file():
-        raise CodebookInvalid(path, "no such codebook file")
-    data = path.read_bytes()
-    if len(data) > MAX_CODEBOOK_BYTES:
-        raise CodebookInvalid(path, "codebook file is too large (limit 8 MiB)")
+    text = read_small_text(path, "codebook file", MAX_CODEBOOK_BYTES, CodebookInvalid)
     try:
-        text = data.decode("utf-8-sig")
         doc = tomllib.loads(text)
-    except UnicodeDecodeError:
-        raise CodebookInvalid(path, "codebook file is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise CodebookInvalid(path, f"is not valid TOML: {exc}") from None
     return parse_toml_doc(doc, path, text)

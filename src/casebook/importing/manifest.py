@@ -18,6 +18,7 @@ from pathlib import Path
 from casebook.errors import ImportProblem, InvalidValue
 from casebook.model.attributes import AttributeType, canonical_value
 from casebook.model.study import InterviewMeta
+from casebook.untrusted.small_text import read_small_text
 
 MAX_MANIFEST_BYTES = 8 * 1024 * 1024
 _KNOWN = {"file", "case", "round", "date", "informants", "speakers", "interviewer", "mode", "place", "name"}
@@ -36,15 +37,7 @@ class ManifestRow:
 
 def read_manifest(path: Path) -> list[ManifestRow]:
     """Parse a manifest; problems name the manifest and the line."""
-    if not path.is_file():
-        raise ImportProblem(path, "no such manifest file")
-    data = path.read_bytes()
-    if len(data) > MAX_MANIFEST_BYTES:
-        raise ImportProblem(path, "manifest is too large (limit 8 MiB)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportProblem(path, "manifest is not UTF-8 (save the CSV as UTF-8)") from None
+    text = read_small_text(path, "manifest file", MAX_MANIFEST_BYTES, ImportProblem)
     if not text.strip():
         raise ImportProblem(path, "manifest is empty")
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=_dialect(text))

@@ -15,6 +15,7 @@ from typing import Any
 from casebook.errors import ImportProblem, InvalidValue
 from casebook.model.attributes import Attribute, AttributeScope, AttributeType, canonical_value
 from casebook.model.study import CaseKind
+from casebook.untrusted.small_text import read_small_text
 
 MAX_STUDY_BYTES = 4 * 1024 * 1024
 
@@ -66,15 +67,9 @@ class StudySpec:
 
 def read_study(path: Path) -> StudySpec:
     """Parse and validate a study file; every problem names the file."""
-    if not path.is_file():
-        raise ImportProblem(path, "no such study file")
-    data = path.read_bytes()
-    if len(data) > MAX_STUDY_BYTES:
-        raise ImportProblem(path, "study file is too large (limit 4 MiB)")
+    text = read_small_text(path, "study file", MAX_STUDY_BYTES, ImportProblem)
     try:
-        doc = tomllib.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ImportProblem(path, "study file is not UTF-8 text") from None
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ImportProblem(path, f"is not valid TOML: {exc}") from None
     try:
