@@ -17,10 +17,11 @@ from casebook.codebook.validation import CodebookInvalid, validate
 from casebook.errors import Conflict, InvalidValue
 from casebook.model.codes import Code, Codebook, CodebookEvent
 from casebook.services.project import Project
+from casebook.services.resources import bundled
 from casebook.storage import code_store
 from casebook.storage.connection import ProjectDB
 
-DEFAULT_CODEBOOK = Path(__file__).resolve().parents[3] / "codebooks" / "samordning.toml"
+DEFAULT_CODEBOOK = bundled("codebooks/samordning.toml")
 
 
 def current(project: Project) -> Codebook:

@@ -13,10 +13,11 @@ from casebook.importing.studyfile import read_study
 from casebook.services import codebook, coding
 from casebook.services.importer import ImportItem, import_files
 from casebook.services.project import Project
+from casebook.services.resources import bundled
 from casebook.services.setup import create_project
 from casebook.text.normalize import normalize
 
-SAMPLES = Path(__file__).resolve().parents[3] / "sample_transcripts"
+SAMPLES = bundled("sample_transcripts")
 
 
 @dataclass(frozen=True)
