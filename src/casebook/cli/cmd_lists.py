@@ -119,6 +119,7 @@ def persons(state: CliState, as_json: bool) -> None:
 def sources(state: CliState, as_json: bool, all_versions: bool) -> None:
     """List sources with case, round, size and speaker turns."""
     with Project.open(state.project_path()) as project:
+        present = project.persons_by_source()
         rows: list[dict[str, Any]] = [
             {
                 "id": s.id,
@@ -134,7 +135,7 @@ def sources(state: CliState, as_json: bool, all_versions: bool) -> None:
                 "original_name": s.original_name,
                 "sha256": s.sha256,
                 "imported_at": s.imported_at,
-                "persons": project.source_persons(s),
+                "persons": present.get(s.id, []),
             }
             for s in project.sources(all_versions)
         ]

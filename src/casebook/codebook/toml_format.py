@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from casebook.codebook.validation import CodebookInvalid, normalize_color, validate
 from casebook.model.codes import Code, Codebook, Distance, Valence
-from casebook.untrusted.small_text import read_small_text
+from casebook.untrusted.small_text import read_small_toml
 
 MAX_CODEBOOK_BYTES = 8 * 1024 * 1024
 _FIELDS = {
@@ -50,11 +49,7 @@ _HEADER = re.compile(r"^[ \t]*\[\[[ \t]*code[ \t]*\]\]", re.MULTILINE)
 
 def read_toml(path: Path) -> Codebook:
     """Read and validate a codebook file; errors name the file, line and code."""
-    text = read_small_text(path, "codebook file", MAX_CODEBOOK_BYTES, CodebookInvalid)
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CodebookInvalid(path, f"is not valid TOML: {exc}") from None
+    doc, text = read_small_toml(path, "codebook file", MAX_CODEBOOK_BYTES, CodebookInvalid)
     return parse_toml_doc(doc, path, text)
 
 

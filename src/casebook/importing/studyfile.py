@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from casebook.errors import ImportProblem, InvalidValue
 from casebook.model.attributes import Attribute, AttributeScope, AttributeType, canonical_value
 from casebook.model.study import CaseKind
-from casebook.untrusted.small_text import read_small_text
+from casebook.untrusted.small_text import read_small_toml
 
 MAX_STUDY_BYTES = 4 * 1024 * 1024
 
@@ -67,11 +66,7 @@ class StudySpec:
 
 def read_study(path: Path) -> StudySpec:
     """Parse and validate a study file; every problem names the file."""
-    text = read_small_text(path, "study file", MAX_STUDY_BYTES, ImportProblem)
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ImportProblem(path, f"is not valid TOML: {exc}") from None
+    doc, _ = read_small_toml(path, "study file", MAX_STUDY_BYTES, ImportProblem)
     try:
         return dataclasses.replace(_spec(doc), origin=str(path))
     except (InvalidValue, KeyError, TypeError, ValueError, AttributeError) as exc:

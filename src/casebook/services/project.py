@@ -76,9 +76,9 @@ class Project:
         """The speaker turns of a source."""
         return source_store.source_turns(self.pdb, source.id)
 
-    def source_persons(self, source: Source) -> list[str]:
-        """Participant codes of those present in the source's interview."""
-        return source_store.source_persons(self.pdb, source.id)
+    def persons_by_source(self) -> dict[int, list[str]]:
+        """Participant codes present in every source's interview (one query)."""
+        return source_store.persons_by_source(self.pdb)
 
     def attributes(self) -> list[Attribute]:
         """Declared attributes."""

@@ -37,8 +37,9 @@ def _all_checks(pdb: ProjectDB, report: CheckReport) -> None:
     db = pdb.db
     report.schema_version = int(db.execute("PRAGMA user_version").fetchone()[0])
     _sqlite_checks(pdb, report)
-    if pending_migrations(db):
-        report.problems.append(f"schema migrations not applied: {pending_migrations(db)}")
+    pending = pending_migrations(db)
+    if pending:
+        report.problems.append(f"schema migrations not applied: {pending}")
     for table in ("cases", "persons", "rounds", "sources", "turns", "codes", "codings", "memos"):
         report.counts[table] = int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     _check_sources(pdb, report)

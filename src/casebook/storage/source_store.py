@@ -175,14 +175,16 @@ def source_turns(pdb: ProjectDB, source_id: int) -> list[Turn]:
     return [Turn(*r) for r in rows]
 
 
-def source_persons(pdb: ProjectDB, source_id: int) -> list[str]:
-    """Participant codes of the persons present in a source's interview."""
+def persons_by_source(pdb: ProjectDB) -> dict[int, list[str]]:
+    """Participant codes present in each source's interview, in one query."""
+    out: dict[int, list[str]] = {}
     rows = pdb.db.execute(
-        "SELECT p.code FROM interview_persons ip JOIN interviews i ON i.id = ip.interview_id"
-        " JOIN persons p ON p.id = ip.person_id WHERE i.source_id = ? ORDER BY p.code",
-        [source_id],
+        "SELECT i.source_id, p.code FROM interview_persons ip JOIN interviews i ON i.id = ip.interview_id"
+        " JOIN persons p ON p.id = ip.person_id ORDER BY i.source_id, p.code"
     )
-    return [r[0] for r in rows]
+    for source_id, code in rows:
+        out.setdefault(int(source_id), []).append(str(code))
+    return out
 
 
 def coding_count(pdb: ProjectDB, source_id: int) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
+from typing import Any
 
 from casebook.errors import FileProblem
 
@@ -21,3 +23,14 @@ def read_small_text(path: Path, what: str, limit: int, error: type[FileProblem] 
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise error(path, f"the {what} is not UTF-8 text (save it as UTF-8)") from None
+
+
+def read_small_toml(
+    path: Path, what: str, limit: int, error: type[FileProblem] = FileProblem
+) -> tuple[dict[str, Any], str]:
+    """The parsed TOML and its text, or ``error`` naming the file and what is wrong."""
+    text = read_small_text(path, what, limit, error)
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise error(path, f"is not valid TOML: {exc}") from None

@@ -149,7 +149,9 @@ class OverviewScreen(Screen[None]):
             text.append("\npersons: ", style="bold")
             text.append(", ".join(f"{p.code} ({p.profession or p.role})" for p in persons) + "\n")
         codings = sum(
-            s.coded_chars > 0 for cell in self.grid.cells.items() if cell[0][0] == case_key for s in cell[1]
+            s.coded_chars > 0
+            for r in [*self.grid.rounds, None]
+            for s in self.grid.cell(case_key, r.key if r else None)
         )
         text.append(f"\nsources with codings: {codings}", style="dim")
         self.query_one("#case-details", Static).update(text)
