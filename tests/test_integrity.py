@@ -20,6 +20,7 @@ def test_check_reports_tampered_text_and_spans(run_cli, demo: Path) -> None:
     with conn:  # a tool that ignores casebook's rules: drop the guards, then damage the file
         conn.execute("DROP TRIGGER sources_text_immutable")
         conn.execute("DROP TRIGGER codings_inside_source")
+        conn.execute("DROP TRIGGER codings_inside_source_update")
         conn.execute("UPDATE sources SET text = text || 'x' WHERE id = 1")
         conn.execute('UPDATE codings SET "end" = 10000000 WHERE id = 1')
     conn.close()

@@ -64,3 +64,13 @@ class Conflict(CasebookError):
     """The request contradicts what is already in the project."""
 
     title = "Conflict"
+
+
+class NotYours(Conflict):
+    """A change to another coder's work that was not confirmed."""
+
+    title = "Another coder's work"
+
+    def __init__(self, message: str, owner: str, hint: str = "") -> None:
+        super().__init__(message, hint)
+        self.owner = owner

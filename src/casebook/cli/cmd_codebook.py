@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.text import Text
 from rich.tree import Tree
 
 from casebook.cli.main import CliState
@@ -35,15 +36,16 @@ def code_json(code: Code) -> dict[str, Any]:
     }
 
 
-_VALENCE_MARK = {Valence.HINDRER: "[red]−[/red]", Valence.FREMMER: "[green]+[/green]", Valence.NOYTRAL: "·"}
-
-
-_VALENCE_MARK = {Valence.HINDRER: "[red]−[/red]", Valence.FREMMER: "[green]+[/green]", Valence.NOYTRAL: "·"}
+_VALENCE_MARK = {Valence.HINDRER: ("−", "red"), Valence.FREMMER: ("+", "green"), Valence.NOYTRAL: ("·", "")}
 
 
 def _tree(book: Codebook) -> Tree:
     root = Tree(
-        f"[bold]{book.name or 'Codebook'}[/bold] {book.version}  [dim](− hindrer, + fremmer; codings)[/dim]"
+        Text.assemble(
+            (book.name or "Codebook", "bold"),
+            f" {book.version}  ",
+            ("(− hindrer, + fremmer; codings)", "dim"),
+        )
     )
     nodes: dict[str | None, Tree] = {None: root}
     totals: dict[str, int] = {}
@@ -56,7 +58,9 @@ def _tree(book: Codebook) -> Tree:
             f"{code.codings}" if totals[code.key] == code.codings else f"{code.codings} ({totals[code.key]})"
         )
         mark = _VALENCE_MARK[code.valence]
-        label = f"[{code.color}]■[/] {code.name} [dim]{code.key}[/dim] {mark} [bold]{count}[/bold]"
+        label = Text.assemble(
+            ("■", code.color), f" {code.name} ", (code.key, "dim"), " ", mark, " ", (count, "bold")
+        )
         nodes[code.key] = nodes[code.parent].add(label)
     return root
 

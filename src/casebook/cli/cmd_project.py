@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.text import Text
 
 from casebook.cli.main import CliState
 from casebook.cli.options import coder_option
@@ -35,7 +36,7 @@ def init(
     with create_project(state.project, name, chosen, coder) as project:
         codes = len(current(project).codes)
         stdout.print(
-            f"Created project [bold]{project.name}[/bold] in {state.project} (owner-only access),"
+            f"Created project {project.name} in {state.project} (owner-only access),"
             f" codebook with {codes} codes"
         )
 
@@ -45,7 +46,7 @@ def init(
 @click.pass_obj
 def check(state: CliState, as_json: bool) -> None:
     """Verify the project: schema, links, every span inside its source, text hashes."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_readonly(state.project_path()) as project:
         report = project.check()
     if as_json:
         emit_json(
@@ -54,15 +55,24 @@ def check(state: CliState, as_json: bool) -> None:
                 "schema_version": report.schema_version,
                 "counts": report.counts,
                 "problems": report.problems,
+                "pending_migrations": report.pending,
             }
         )
     else:
         counts = ", ".join(f"{n} {table}" for table, n in report.counts.items())
         stdout.print(f"schema version {report.schema_version}; {counts}")
+        if report.pending:
+            stdout.print(
+                f"needs upgrading: migrations {', '.join(report.pending)} are not applied yet;"
+                " any other casebook command applies them",
+                markup=False,
+            )
         for problem in report.problems:
-            stdout.print(f"[red]problem:[/red] {problem}")
+            stdout.print(Text.assemble(("problem: ", "red"), problem))
         stdout.print(
-            "[green]OK: no problems found[/green]" if report.ok else f"{len(report.problems)} problem(s)"
+            Text("OK: no problems found", style="green")
+            if report.ok
+            else f"{len(report.problems)} problem(s)"
         )
     if not report.ok:
         raise SystemExit(1)

@@ -11,9 +11,13 @@ import click
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False)
+# User text (transcripts, memos, code names, file names) is data: these consoles never read
+# Rich markup or emoji codes, so ``[latter]`` or ``[/uklart]`` print exactly as written and
+# printing can never fail after a write has been committed. Style with ``Text`` instead.
+stdout = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+stderr = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 
 class CliError(click.ClickException):
@@ -33,7 +37,7 @@ def emit_json(data: Any) -> None:
 def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """Print a simple rich table; an empty one says so instead."""
     if not rows:
-        stdout.print(f"[dim]{title}: none yet[/dim]")
+        stdout.print(Text(f"{title}: none yet", style="dim"))
         return
     grid = Table(
         title=title,
@@ -47,5 +51,5 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) 
         last = index == len(columns) - 1
         grid.add_column(column, overflow="fold" if last else "ellipsis", no_wrap=not last)
     for row in rows:
-        grid.add_row(*("" if v is None else str(v) for v in row))
+        grid.add_row(*(Text("" if v is None else str(v)) for v in row))
     stdout.print(grid)

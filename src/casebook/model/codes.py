@@ -75,6 +75,7 @@ class Coding:
     coder: str
     created_at: str = ""
     memo: str = ""
+    guid: str = ""
 
 
 @dataclass(frozen=True, slots=True)

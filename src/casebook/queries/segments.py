@@ -28,15 +28,18 @@ class Segment:
 def segments(
     pdb: ProjectDB, code: str, case: str | None = None, round_key: str | None = None, coder: str | None = None
 ) -> list[Segment]:
-    """Codings of ``code`` (and its sub-codes), filtered by case, round and coder."""
-    keys = {code} | {c.key for c in code_store.list_codes(pdb) if c.key.startswith(code + ".")}
-    sources = {s.id: s for s in source_store.list_sources(pdb, all_versions=True)}
+    """Codings of ``code`` and every code below it in the tree, on current source versions,
+    filtered by case, round and coder."""
+    keys = set(code_store.descendant_keys(pdb, code))
+    sources = {s.id: s for s in source_store.list_sources(pdb)}
     texts: dict[int, str] = {}
     starts: dict[int, tuple[list[int], list[str | None]]] = {}
     out: list[Segment] = []
     for key in sorted(keys):
         for coding in coding_store.list_codings(pdb, code_id=code_store.code_id(pdb, key), coder=coder):
-            source = sources[coding.source_id]
+            source = sources.get(coding.source_id)
+            if source is None:  # a superseded version: counted nowhere, kept in the file
+                continue
             if (case and source.case != case) or (round_key and source.round != round_key):
                 continue
             if source.id not in texts:

@@ -18,7 +18,7 @@ from casebook.errors import Conflict, InvalidValue
 from casebook.model.codes import Code, Codebook, CodebookEvent
 from casebook.services.project import Project
 from casebook.services.resources import bundled
-from casebook.storage import code_store
+from casebook.storage import code_store, memo_store
 from casebook.storage.connection import ProjectDB
 
 DEFAULT_CODEBOOK = bundled("codebooks/samordning.toml")
@@ -184,6 +184,7 @@ def merge(project: Project, key: str, into: str, coder: str) -> int:
         if row_id in code_store.ancestors(pdb, target):
             raise Conflict(f"cannot merge {key!r} into its own descendant {into!r}")
         moved = code_store.move_codings(pdb, row_id, target)
+        memo_store.move_memo(pdb, "code", row_id, target, f"(from merged code {key})")
         for child in code_store.children_ids(pdb, row_id):
             code_store.set_parent(pdb, child, target, code_store.next_position(pdb, target))
         code_store.delete_code(pdb, row_id)

@@ -28,6 +28,11 @@ class Project:
         """Open an existing project, upgrading its schema when needed."""
         return cls(connection.open_existing(path))
 
+    @classmethod
+    def open_readonly(cls, path: Path) -> Project:
+        """Open a project to read it only: nothing is migrated or written."""
+        return cls(connection.open_readonly(path))
+
     @property
     def path(self) -> Path:
         """Where the project file lives."""

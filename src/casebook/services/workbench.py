@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casebook.errors import NotFound
+from casebook.errors import NotFound, NotYours
 from casebook.model.attributes import AttributeScope, AttributeValue
 from casebook.model.codes import Code, Coding
 from casebook.model.sources import Source, Turn
@@ -68,13 +68,22 @@ def apply(
     return coding.apply_code(project, str(source_id), start, end, code, coder, memo)
 
 
-def remove(project: Project, coding_id: int) -> Coding:
-    """Delete a coding and return it, so that it can be restored (undo)."""
+def remove(project: Project, coding_id: int, coder: str, allow_other: bool = False) -> Coding:
+    """Delete ``coder``'s coding and return it, so that it can be restored (undo).
+
+    Another coder's coding is removed only with ``allow_other`` (the researcher confirmed
+    it, naming its owner); otherwise NotYours is raised and nothing changes."""
     pdb = project.pdb
     with pdb.atomic():
         coding = coding_store.get_coding(pdb, coding_id)
         if coding is None:
             raise NotFound(f"coding {coding_id} no longer exists")
+        if coding.coder != coder and not allow_other:
+            raise NotYours(
+                f"coding {coding_id} ({coding.code}) was made by {coding.coder}, not by {coder}",
+                coding.coder,
+                "confirm to remove another coder's coding",
+            )
         coding_store.delete_coding(pdb, coding_id)
     return coding
 

@@ -1,4 +1,7 @@
-"""Codes, the codebook's metadata and its audit trail in the project file."""
+"""Codes, the codebook's metadata and its audit trail in the project file.
+
+Counts of codings everywhere (tree, segments, overview) cover the current version of each
+source only; codings on superseded versions stay in the file, untouched."""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ from casebook.storage.connection import ProjectDB, utc_now
 _CODE_COLUMNS = (
     "c.id, c.key, c.name, p.key, c.description, c.use_when, c.not_when, c.examples, c.color,"
     " c.distance, c.valence, c.signals, c.aliases, c.guid,"
-    " (SELECT count(*) FROM codings g WHERE g.code_id = c.id)"
+    " (SELECT count(*) FROM codings g WHERE g.code_id = c.id"
+    "  AND NOT EXISTS (SELECT 1 FROM sources n WHERE n.previous_id = g.source_id))"
 )
 
 
@@ -143,22 +147,45 @@ def coding_count(pdb: ProjectDB, row_id: int) -> int:
 
 
 def move_codings(pdb: ProjectDB, from_id: int, to_id: int, coding_ids: list[int] | None = None) -> int:
-    """Re-point codings to another code; identical duplicates that result are merged."""
-    if coding_ids is None:
-        cur = pdb.db.execute("UPDATE codings SET code_id = ? WHERE code_id = ?", [to_id, from_id])
-    else:
-        marks = ",".join("?" * len(coding_ids))
-        cur = pdb.db.execute(
-            f"UPDATE codings SET code_id = ? WHERE code_id = ? AND id IN ({marks})",
-            [to_id, from_id, *coding_ids],
+    """Re-point codings to another code. A coding whose twin (same span and coder) already
+    has the target code folds into that twin: its memo is appended, nothing is lost."""
+    chosen = ""
+    params: list[int] = [from_id]
+    if coding_ids is not None:
+        chosen = " AND {a}id IN (" + ",".join("?" * len(coding_ids)) + ")"
+        params.extend(coding_ids)
+    twins = pdb.db.execute(
+        "SELECT g.id, t.id, g.memo FROM codings g"
+        " JOIN codings t ON t.code_id = ? AND t.source_id = g.source_id"
+        ' AND t.start = g.start AND t."end" = g."end" AND t.coder_id = g.coder_id'
+        " WHERE g.code_id = ?" + chosen.format(a="g."),
+        [to_id, *params],
+    ).fetchall()
+    for moving, twin, memo in twins:
+        if memo:
+            pdb.db.execute(
+                "UPDATE codings SET memo = CASE WHEN memo = '' THEN ? ELSE memo || char(10) || ? END"
+                " WHERE id = ?",
+                [memo, memo, twin],
+            )
+        pdb.db.execute(
+            "UPDATE memos SET target_id = ? WHERE target_kind = 'coding' AND target_id = ?", [twin, moving]
         )
-    moved = int(cur.rowcount)
-    pdb.db.execute(
-        "DELETE FROM codings WHERE code_id = ? AND id NOT IN (SELECT min(id) FROM codings"
-        ' WHERE code_id = ? GROUP BY source_id, start, "end", coder_id)',
-        [to_id, to_id],
+        pdb.db.execute("DELETE FROM codings WHERE id = ?", [moving])
+    update = "UPDATE codings SET code_id = ? WHERE code_id = ?" + chosen.format(a="")
+    cur = pdb.db.execute(update, [to_id, *params])
+    return int(cur.rowcount) + len(twins)
+
+
+def descendant_keys(pdb: ProjectDB, key: str) -> list[str]:
+    """The code and every code below it, from ``parent_id`` (never from key prefixes)."""
+    rows = pdb.db.execute(
+        "WITH RECURSIVE down(id) AS (SELECT ? UNION ALL"
+        " SELECT c.id FROM codes c JOIN down ON c.parent_id = down.id)"
+        " SELECT c.key FROM down JOIN codes c ON c.id = down.id",
+        [code_id(pdb, key)],
     )
-    return moved
+    return [str(r[0]) for r in rows]
 
 
 def coding_ids_of(pdb: ProjectDB, row_id: int) -> set[int]:

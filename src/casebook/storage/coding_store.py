@@ -5,6 +5,8 @@ from __future__ import annotations
 from casebook.model.codes import Coding
 from casebook.storage.connection import ProjectDB, utc_now
 
+_CODING_SELECT = 'SELECT g.id, g.source_id, g.start, g."end", c.key, k.name, g.created_at, g.memo, g.guid'
+
 
 def coder_id(pdb: ProjectDB, name: str) -> int:
     """Row id of the coder ``name``, creating the coder on first use."""
@@ -52,7 +54,7 @@ def list_codings(
             where.append(clause)
             params.append(value)
     sql = (
-        'SELECT g.id, g.source_id, g.start, g."end", c.key, k.name, g.created_at, g.memo FROM codings g'
+        _CODING_SELECT + " FROM codings g"
         " JOIN codes c ON c.id = g.code_id JOIN coders k ON k.id = g.coder_id"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY g.source_id, g.start, g.id"
@@ -63,7 +65,7 @@ def list_codings(
 def get_coding(pdb: ProjectDB, coding_id: int) -> Coding | None:
     """One coding by id."""
     row = pdb.db.execute(
-        'SELECT g.id, g.source_id, g.start, g."end", c.key, k.name, g.created_at, g.memo FROM codings g'
+        _CODING_SELECT + " FROM codings g"
         " JOIN codes c ON c.id = g.code_id JOIN coders k ON k.id = g.coder_id WHERE g.id = ?",
         [coding_id],
     ).fetchone()

@@ -96,9 +96,10 @@ class Db:
 class ProjectDB:
     """An open project file. Pass it to the store functions; write inside ``atomic()``."""
 
-    def __init__(self, db: Db, path: Path) -> None:
+    def __init__(self, db: Db, path: Path, readonly: bool = False) -> None:
         self.db = db
         self.path = path
+        self.readonly = readonly
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:
@@ -107,7 +108,10 @@ class ProjectDB:
             yield
 
     def close(self) -> None:
-        """Checkpoint the write-ahead log and close the file."""
+        """Checkpoint the write-ahead log (unless read-only) and close the file."""
+        if self.readonly:
+            self.db.close()
+            return
         with contextlib.suppress(sqlite3.Error):
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
@@ -154,7 +158,13 @@ def _migrate(db: Db) -> None:
     from casebook.storage import migrations
 
     db.execute("PRAGMA journal_mode = WAL")
-    migrations.apply(Database(db.conn, execute_plugins=False))
+    # Migrations that rebuild tables need foreign keys off (SQLite's documented procedure);
+    # each checks the links itself before it commits.
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        migrations.apply(Database(db.conn, execute_plugins=False))
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
 
 
 def create(path: Path, name: str) -> ProjectDB:
@@ -186,8 +196,7 @@ def create(path: Path, name: str) -> ProjectDB:
     return ProjectDB(db, path)
 
 
-def open_existing(path: Path) -> ProjectDB:
-    """Open a project, upgrading its schema if this casebook is newer."""
+def _check_file(path: Path) -> None:
     if not path.exists():
         raise ProjectError(f"{path}: no project file there", "create one with: casebook --project PATH init")
     if not path.is_file():
@@ -195,6 +204,11 @@ def open_existing(path: Path) -> ProjectDB:
     with path.open("rb") as handle:
         if handle.read(16) != _SQLITE_MAGIC:
             raise ProjectError(f"{path}: is not a casebook project (not an SQLite file)")
+
+
+def open_existing(path: Path) -> ProjectDB:
+    """Open a project, upgrading its schema if this casebook is newer."""
+    _check_file(path)
     db = None
     try:
         db = _connect(path)
@@ -209,6 +223,27 @@ def open_existing(path: Path) -> ProjectDB:
             db.close()
         raise
     return ProjectDB(db, path)
+
+
+def open_readonly(path: Path) -> ProjectDB:
+    """Open a project only to read it: no migration, no checkpoint, the file is left as it was."""
+    _check_file(path)
+    db = None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        db = Db(conn, path)
+        db.execute("PRAGMA query_only = ON")
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+        _check_identity(db, path)
+    except sqlite3.DatabaseError as exc:
+        if db is not None:
+            db.close()
+        raise ProjectError(f"{path}: the project file is damaged ({exc})") from None
+    except ProjectError:
+        if db is not None:
+            db.close()
+        raise
+    return ProjectDB(db, path, readonly=True)
 
 
 def _check_identity(db: Db, path: Path) -> None:

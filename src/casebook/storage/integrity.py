@@ -16,6 +16,7 @@ class CheckReport:
     schema_version: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -37,14 +38,13 @@ def _all_checks(pdb: ProjectDB, report: CheckReport) -> None:
     db = pdb.db
     report.schema_version = int(db.execute("PRAGMA user_version").fetchone()[0])
     _sqlite_checks(pdb, report)
-    pending = pending_migrations(db)
-    if pending:
-        report.problems.append(f"schema migrations not applied: {pending}")
+    report.pending = pending_migrations(db)
     for table in ("cases", "persons", "rounds", "sources", "turns", "codes", "codings", "memos"):
         report.counts[table] = int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     _check_sources(pdb, report)
     _check_turns(pdb, report)
     _check_codings(pdb, report)
+    _check_orphans(pdb, report)
 
 
 def _sqlite_checks(pdb: ProjectDB, report: CheckReport) -> None:
@@ -103,3 +103,38 @@ def _check_codings(pdb: ProjectDB, report: CheckReport) -> None:
         report.problems.append(
             f"coding {cid}: span {start}-{end} is not inside source {sid} ({chars} characters)"
         )
+
+
+_MEMO_TARGETS = {
+    "case": "cases",
+    "round": "rounds",
+    "source": "sources",
+    "code": "codes",
+    "coding": "codings",
+}
+_VALUE_TARGETS = {"case": "cases", "person": "persons", "source": "sources"}
+
+
+def _check_orphans(pdb: ProjectDB, report: CheckReport) -> None:
+    """Memos and attribute values whose case, round, source, code or coding is gone."""
+    for kind, table in _MEMO_TARGETS.items():
+        rows = pdb.db.execute(
+            f"SELECT m.id, m.target_id, substr(m.text, 1, 40) FROM memos m WHERE m.target_kind = ?"
+            f" AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = m.target_id) ORDER BY m.id",
+            [kind],
+        )
+        for memo_id, target, text in rows:
+            report.problems.append(
+                f"memo {memo_id} belongs to {kind} {target}, which no longer exists: {text!r}"
+            )
+    for scope, table in _VALUE_TARGETS.items():
+        rows = pdb.db.execute(
+            f"SELECT av.id, a.name, av.entity_id FROM attribute_values av JOIN attributes a"
+            f" ON a.id = av.attribute_id WHERE a.scope = ?"
+            f" AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = av.entity_id) ORDER BY av.id",
+            [scope],
+        )
+        for value_id, name, entity in rows:
+            report.problems.append(
+                f"attribute value {value_id} ({name}) belongs to {scope} {entity}, which no longer exists"
+            )

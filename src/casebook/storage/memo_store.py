@@ -34,3 +34,18 @@ def set_memo(pdb: ProjectDB, kind: str, target: int | None, text: str, author: i
             " VALUES (?, ?, ?, ?, ?, ?)",
             [kind, target, text, author, now, now],
         )
+
+
+def move_memo(pdb: ProjectDB, kind: str, from_id: int, to_id: int, heading: str) -> None:
+    """Give the memo of ``from_id`` to ``to_id`` (on merge): appended under ``heading``."""
+    moving = get_memo(pdb, kind, from_id)
+    if not moving.strip():
+        return
+    kept = get_memo(pdb, kind, to_id)
+    text = f"{kept}\n\n{heading}\n{moving}" if kept.strip() else moving
+    row = pdb.db.execute(
+        "SELECT author_id FROM memos WHERE target_kind = ? AND target_id = ? ORDER BY id DESC LIMIT 1",
+        [kind, from_id],
+    ).fetchone()
+    set_memo(pdb, kind, to_id, text, row[0] if row else None)
+    pdb.db.execute("DELETE FROM memos WHERE target_kind = ? AND target_id = ?", [kind, from_id])

@@ -226,6 +226,223 @@ def m0002_codebook_history(db: Database) -> None:
     db.execute("PRAGMA user_version = 2")
 
 
+# A random RFC 4122 version-4 UUID computed by SQLite (usable as a column DEFAULT).
+UUID_SQL = (
+    "(lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2)"
+    " || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2)"
+    " || '-' || hex(randomblob(6))))"
+)
+
+# Tables rebuilt with AUTOINCREMENT (a deleted row's id is never handed out again) and a GUID.
+_IDENTITY_TABLES: dict[str, str] = {
+    "cases": f"""CREATE TABLE cases (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('family', 'municipality', 'other')),
+    label TEXT NOT NULL DEFAULT '',
+    guid TEXT NOT NULL UNIQUE DEFAULT {UUID_SQL}
+)""",
+    "persons": f"""CREATE TABLE persons (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    code TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL DEFAULT '',
+    profession TEXT NOT NULL DEFAULT '',
+    label TEXT NOT NULL DEFAULT '',
+    guid TEXT NOT NULL UNIQUE DEFAULT {UUID_SQL}
+)""",
+    "rounds": f"""CREATE TABLE rounds (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL UNIQUE,
+    window_start TEXT,
+    window_end TEXT,
+    baseline INTEGER NOT NULL DEFAULT 0 CHECK (baseline IN (0, 1)),
+    guid TEXT NOT NULL UNIQUE DEFAULT {UUID_SQL}
+)""",
+    "sources": f"""CREATE TABLE sources (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    text TEXT NOT NULL,
+    chars INTEGER NOT NULL CHECK (chars >= 0),
+    sha256 TEXT NOT NULL,
+    original_name TEXT NOT NULL,
+    format TEXT NOT NULL,
+    encoding TEXT,
+    imported_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    previous_id INTEGER UNIQUE REFERENCES sources(id),
+    guid TEXT NOT NULL UNIQUE DEFAULT {UUID_SQL},
+    UNIQUE (name, version)
+)""",
+    "coders": f"""CREATE TABLE coders (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    guid TEXT NOT NULL UNIQUE DEFAULT {UUID_SQL}
+)""",
+    "codes": f"""CREATE TABLE codes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    parent_id INTEGER REFERENCES codes(id),
+    position INTEGER NOT NULL DEFAULT 0,
+    description TEXT NOT NULL DEFAULT '',
+    use_when TEXT NOT NULL DEFAULT '',
+    not_when TEXT NOT NULL DEFAULT '',
+    examples TEXT NOT NULL DEFAULT '[]',
+    color TEXT NOT NULL DEFAULT '#888888',
+    distance TEXT NOT NULL DEFAULT 'none'
+        CHECK (distance IN ('kognitiv', 'strukturell', 'makt', 'fysisk', 'none')),
+    valence TEXT NOT NULL DEFAULT 'nøytral'
+        CHECK (valence IN ('hindrer', 'fremmer', 'nøytral')),
+    signals TEXT NOT NULL DEFAULT '[]',
+    aliases TEXT NOT NULL DEFAULT '[]',
+    guid TEXT NOT NULL UNIQUE DEFAULT {UUID_SQL},
+    created_at TEXT NOT NULL
+)""",
+    "codings": f"""CREATE TABLE codings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    code_id INTEGER NOT NULL REFERENCES codes(id),
+    coder_id INTEGER NOT NULL REFERENCES coders(id),
+    created_at TEXT NOT NULL,
+    memo TEXT NOT NULL DEFAULT '',
+    revision INTEGER NOT NULL DEFAULT 0,
+    guid TEXT NOT NULL UNIQUE DEFAULT {UUID_SQL},
+    CHECK (start >= 0 AND "end" > start)
+)""",
+    "memos": f"""CREATE TABLE memos (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    target_kind TEXT NOT NULL
+        CHECK (target_kind IN ('project', 'case', 'round', 'source', 'code', 'coding')),
+    target_id INTEGER,
+    text TEXT NOT NULL,
+    author_id INTEGER REFERENCES coders(id),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    guid TEXT NOT NULL UNIQUE DEFAULT {UUID_SQL}
+)""",
+}
+
+_IDENTITY_AFTER = """
+CREATE INDEX codes_parent ON codes(parent_id);
+CREATE INDEX sources_sha ON sources(sha256);
+CREATE UNIQUE INDEX codings_one ON codings(source_id, start, "end", code_id, coder_id);
+CREATE INDEX codings_code ON codings(code_id);
+CREATE INDEX codings_coder ON codings(coder_id);
+CREATE INDEX memos_target ON memos(target_kind, target_id);
+CREATE TRIGGER sources_text_immutable BEFORE UPDATE OF text, chars, sha256 ON sources
+BEGIN
+    SELECT RAISE(ABORT, 'source text is immutable');
+END;
+CREATE TRIGGER codings_inside_source BEFORE INSERT ON codings
+WHEN NEW."end" > (SELECT chars FROM sources WHERE id = NEW.source_id)
+BEGIN
+    SELECT RAISE(ABORT, 'coding span lies outside its source');
+END;
+CREATE TRIGGER codings_inside_source_update BEFORE UPDATE OF source_id, start, "end" ON codings
+WHEN NEW."end" > (SELECT chars FROM sources WHERE id = NEW.source_id)
+BEGIN
+    SELECT RAISE(ABORT, 'coding span lies outside its source');
+END;
+CREATE TRIGGER codes_take_their_memos AFTER DELETE ON codes
+BEGIN
+    DELETE FROM memos WHERE target_kind = 'code' AND target_id = OLD.id;
+END;
+CREATE TRIGGER codings_take_their_memos AFTER DELETE ON codings
+BEGIN
+    DELETE FROM memos WHERE target_kind = 'coding' AND target_id = OLD.id;
+END;
+CREATE TRIGGER cases_take_their_memos AFTER DELETE ON cases
+BEGIN
+    DELETE FROM memos WHERE target_kind = 'case' AND target_id = OLD.id;
+    DELETE FROM attribute_values WHERE entity_id = OLD.id
+        AND attribute_id IN (SELECT id FROM attributes WHERE scope = 'case');
+END;
+CREATE TRIGGER persons_take_their_values AFTER DELETE ON persons
+BEGIN
+    DELETE FROM attribute_values WHERE entity_id = OLD.id
+        AND attribute_id IN (SELECT id FROM attributes WHERE scope = 'person');
+END;
+CREATE TRIGGER rounds_take_their_memos AFTER DELETE ON rounds
+BEGIN
+    DELETE FROM memos WHERE target_kind = 'round' AND target_id = OLD.id;
+END;
+CREATE TRIGGER sources_take_their_memos AFTER DELETE ON sources
+BEGIN
+    DELETE FROM memos WHERE target_kind = 'source' AND target_id = OLD.id;
+    DELETE FROM attribute_values WHERE entity_id = OLD.id
+        AND attribute_id IN (SELECT id FROM attributes WHERE scope = 'source');
+END;
+"""
+
+# Ids that rows elsewhere still point to, so the sequence starts above them: a new row
+# must never adopt a memo or value left behind by a row deleted before this migration.
+_REFERENCED_IDS: dict[str, str] = {
+    "cases": "SELECT target_id FROM memos WHERE target_kind = 'case' UNION ALL SELECT av.entity_id"
+    " FROM attribute_values av JOIN attributes a ON a.id = av.attribute_id WHERE a.scope = 'case'",
+    "persons": "SELECT av.entity_id FROM attribute_values av JOIN attributes a ON a.id = av.attribute_id"
+    " WHERE a.scope = 'person'",
+    "rounds": "SELECT target_id FROM memos WHERE target_kind = 'round'",
+    "sources": "SELECT target_id FROM memos WHERE target_kind = 'source' UNION ALL SELECT av.entity_id"
+    " FROM attribute_values av JOIN attributes a ON a.id = av.attribute_id WHERE a.scope = 'source'",
+    "coders": "SELECT author_id FROM memos",
+    "codes": "SELECT target_id FROM memos WHERE target_kind = 'code'",
+    "codings": "SELECT target_id FROM memos WHERE target_kind = 'coding'",
+    "memos": "SELECT NULL",
+}
+
+
+def _merge_duplicate_codings(db: Database) -> None:
+    """Fold identical codings (same span, code and coder) into the oldest; memos are kept."""
+    key = 'source_id, start, "end", code_id, coder_id'
+    db.execute(
+        f"UPDATE codings SET memo = (SELECT group_concat(m, char(10)) FROM (SELECT DISTINCT d.memo AS m"
+        f' FROM codings d WHERE ({key}) = (codings.source_id, codings.start, codings."end",'
+        " codings.code_id, codings.coder_id) AND d.memo != '' ORDER BY d.id))"
+        f" WHERE id IN (SELECT min(id) FROM codings GROUP BY {key} HAVING count(*) > 1)"
+    )
+    db.execute("UPDATE codings SET memo = '' WHERE memo IS NULL")
+    db.execute(f"DELETE FROM codings WHERE id NOT IN (SELECT min(id) FROM codings GROUP BY {key})")
+
+
+def _rebuild(db: Database, table: str, ddl: str) -> None:
+    """Copy ``table`` into its new definition, giving every row a GUID (codes keep theirs)."""
+    columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall()]
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    db.execute(ddl.replace(f"CREATE TABLE {table} (", f"CREATE TABLE new_{table} (", 1))
+    db.execute(f"INSERT INTO new_{table} ({quoted}) SELECT {quoted} FROM {table}")
+    db.execute(f"DROP TABLE {table}")
+    db.execute(f"ALTER TABLE new_{table} RENAME TO {table}")
+    db.execute("DELETE FROM sqlite_sequence WHERE name = ?", [table])
+    db.execute(
+        f"WITH r(x) AS ({_REFERENCED_IDS[table]}) INSERT INTO sqlite_sequence (name, seq)"
+        f" SELECT ?, max(coalesce((SELECT max(id) FROM {table}), 0), coalesce((SELECT max(x) FROM r), 0))",
+        [table],
+    )
+
+
+@migrations(name="0003_identities")
+def m0003_identities(db: Database) -> None:
+    """GUIDs for every entity, ids never reused, one coding per span/code/coder, memos go with
+    their target. Run with foreign keys off (the tables are rebuilt), checked before commit."""
+    if db.execute("PRAGMA foreign_keys").fetchone()[0]:
+        raise RuntimeError("0003_identities must run with foreign keys off")
+    for trigger in ("sources_text_immutable", "codings_inside_source"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    _merge_duplicate_codings(db)
+    for table, ddl in _IDENTITY_TABLES.items():
+        _rebuild(db, table, ddl)
+    _run(db, _IDENTITY_AFTER)
+    broken = db.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"0003_identities would leave broken links: {broken[:5]}")
+    db.execute("PRAGMA user_version = 3")
+
+
 def apply(db: Database) -> None:
     """Bring ``db`` to the newest schema."""
     migrations.apply(db)

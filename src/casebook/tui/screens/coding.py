@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from casebook.errors import CasebookError
+from casebook.errors import CasebookError, NotYours
 from casebook.model.codes import Code
 from casebook.model.sources import Source
 from casebook.queries.overview import union_length
@@ -23,7 +23,7 @@ from casebook.text import inflection, segmenting
 from casebook.tui.callbacks import if_text
 from casebook.tui.context import Workbench
 from casebook.tui.dialogs.code_picker import CodePicker
-from casebook.tui.dialogs.simple import Choice, Prompt
+from casebook.tui.dialogs.simple import Choice, Confirm, Prompt
 from casebook.tui.screens.memo_actions import MemoActions
 from casebook.tui.undo import Step
 from casebook.tui.widgets.code_tree import CodeTree
@@ -214,12 +214,12 @@ class CodingScreen(MemoActions, Screen[None]):
         self.bench.used(key)
 
         def undo() -> None:
-            workbench.remove(project, holder[0])
+            workbench.remove(project, holder[0], coder)
 
         def redo() -> None:
             holder[0] = workbench.apply(project, self.source_id, start, end, key, coder)
 
-        self.bench.history.push(Step(f"code {key}", undo, redo))
+        self.bench.history.push(Step(f"code {key}", undo, redo, self.source_id))
         transcript = self.query_one(TranscriptView)
         transcript.action_clear_selection()
         code = self._code(key)
@@ -252,10 +252,16 @@ class CodingScreen(MemoActions, Screen[None]):
                 Choice("Remove which coding?", options), if_text(lambda c: self._remove(int(c)))
             )
 
-    def _remove(self, coding_id: int) -> None:
-        project = self.bench.project
+    def _remove(self, coding_id: int, confirmed: bool = False) -> None:
+        project, coder = self.bench.project, self.bench.coder
         try:
-            removed = [workbench.remove(project, coding_id)]
+            removed = [workbench.remove(project, coding_id, coder, allow_other=confirmed)]
+        except NotYours as exc:
+            question = f"This coding is {exc.owner}'s, not yours. Remove {exc.owner}'s coding?"
+            self.app.push_screen(
+                Confirm(question), lambda yes: self._remove(coding_id, confirmed=True) if yes else None
+            )
+            return
         except CasebookError as exc:
             self._error(exc)
             return
@@ -264,15 +270,15 @@ class CodingScreen(MemoActions, Screen[None]):
             removed[0] = dataclasses.replace(removed[0], id=workbench.restore(project, removed[0]))
 
         def redo() -> None:
-            removed[0] = workbench.remove(project, removed[0].id)
+            removed[0] = workbench.remove(project, removed[0].id, coder, allow_other=confirmed)
 
-        self.bench.history.push(Step(f"uncode {removed[0].code}", undo, redo))
+        self.bench.history.push(Step(f"uncode {removed[0].code}", undo, redo, self.source_id))
         self._reload()
         self._status(f"Removed {removed[0].code}. u undoes.")
 
     def action_undo(self) -> None:
         try:
-            label = self.bench.history.undo()
+            label = self.bench.history.undo(self.source_id)
         except CasebookError as exc:
             self._error(exc)
             return
@@ -281,7 +287,7 @@ class CodingScreen(MemoActions, Screen[None]):
 
     def action_redo(self) -> None:
         try:
-            label = self.bench.history.redo()
+            label = self.bench.history.redo(self.source_id)
         except CasebookError as exc:
             self._error(exc)
             return

@@ -98,7 +98,7 @@ class MemoActions(_Base):
         def redo() -> None:
             workbench.set_memo(project, kind, target, text, coder)
 
-        self.bench.history.push(Step(f"memo on {kind}", undo, redo))
+        self.bench.history.push(Step(f"memo on {kind}", undo, redo, self.source_id))
         self._status(f"Memo on {kind} saved. u undoes.")
 
     def _save_coding_memo(self, coding_id: int, text: str | None) -> None:
@@ -117,5 +117,5 @@ class MemoActions(_Base):
         def redo() -> None:
             workbench.set_coding_memo(project, coding_id, text)
 
-        self.bench.history.push(Step("coding memo", undo, redo))
+        self.bench.history.push(Step("coding memo", undo, redo, self.source_id))
         self._status("Memo saved. u undoes.")
