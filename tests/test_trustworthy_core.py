@@ -1,0 +1,186 @@
+"""The trustworthy core: user text shown verbatim, stable identities, one code tree, each
+coder's work kept, ``check`` that only reads. Driven through the real CLI on real files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from casebook.services import workbench
+from casebook.services.project import Project
+from tests.conftest import fingerprint, write_study
+
+V2_FIXTURE = Path(__file__).parent / "data" / "v2_project.casebook"
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+MARKUP_TEXT = (
+    "I: Hvordan gikk møtet?\n\n"
+    "Mor: Det var [latter] helt greit, men så [/uklart] sa de nei. [b]x[/b] og :smile: står her.\n\n"
+    "I: Og etterpå?\n\n"
+    "Mor: Vi klaget [pause] og fikk medhold.\n"
+)
+
+
+def query(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.execute(sql, params))
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def markup_project(run_cli, tmp_path: Path, project_path: Path) -> Path:
+    assert run_cli("init").exit_code == 0
+    assert run_cli("study", "load", str(write_study(tmp_path))).exit_code == 0
+    source = tmp_path / "F01_R1_markup.txt"
+    source.write_text(MARKUP_TEXT, encoding="utf-8")
+    assert run_cli("import", str(source), "--case", "F01", "--round", "R1").exit_code == 0
+    return project_path
+
+
+def test_user_text_with_markup_is_coded_and_listed_verbatim(run_cli, markup_project: Path) -> None:
+    start = MARKUP_TEXT.index("Det var")
+    end = MARKUP_TEXT.index("står her.") + len("står her.")
+    result = run_cli(
+        "code", "F01_R1_markup", str(start), str(end), "familie.strafferunder", "--memo", "[b]x[/b] [latter]"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "[latter]" in result.stdout and "[/uklart]" in result.stdout
+    assert "Traceback" not in result.stderr
+    listed = run_cli("codings").stdout
+    assert "[b]x[/b] [latter]" in listed
+    passages = json.loads(run_cli("codings", "--json").stdout)
+    assert passages[0]["memo"] == "[b]x[/b] [latter]"
+    assert run_cli("codebook", "rename", "familie.strafferunder", "[b]Straffe[/b]runder").exit_code == 0
+    assert "[b]Straffe[/b]runder" in run_cli("codebook", "show").stdout
+
+
+def test_a_project_of_schema_2_is_brought_forward_without_loss(run_cli, tmp_path: Path) -> None:
+    path = tmp_path / "old.casebook"
+    shutil.copy(V2_FIXTURE, path)
+    path.chmod(0o600)
+    assert query(path, "PRAGMA user_version") == [(2,)]
+    before = query(path, "SELECT count(*) FROM memos")
+    codings = json.loads(run_cli("codings", "--json", project=path).stdout)
+    assert query(path, "PRAGMA user_version") == [(3,)]
+    # the duplicate made by an older casebook folded into one coding; its memo kept
+    spans = [(c["source_id"], c["start"], c["end"], c["code"], c["coder"]) for c in codings]
+    assert len(spans) == len(set(spans)) == 5
+    folded = [c for c in codings if (c["start"], c["end"], c["coder"]) == (100, 200, "ida")]
+    assert [c["memo"] for c in folded] == ["duplikat-memo"]
+    assert next(c for c in codings if c["start"] == 0)["memo"] == "første [latter]"
+    assert query(path, "SELECT count(*) FROM memos") == before
+    for table in ("cases", "persons", "rounds", "sources", "coders", "codings", "memos"):
+        guids = [str(r[0]) for r in query(path, f"SELECT guid FROM {table}")]
+        assert guids and len(set(guids)) == len(guids) and all(UUID.match(g) for g in guids), table
+    # the memo of a code deleted before the upgrade is reported, and never adopted
+    report = json.loads(run_cli("check", "--json", project=path).stdout)
+    assert any("memo 1 belongs to code 48" in p for p in report["problems"])
+    assert run_cli("codebook", "add", "test.ny", "--name", "Ny", project=path).exit_code == 0
+    with Project.open(path) as project:
+        new_id = workbench.memo_target(project, "code", "test.ny")
+        assert new_id is not None and new_id > 48
+        assert workbench.memo(project, "code", new_id) == ""
+
+
+def test_ids_of_removed_codings_are_never_handed_out_again(run_cli, markup_project: Path) -> None:
+    args = ["F01_R1_markup", "0", "5", "broer.koordinator"]
+    assert run_cli("code", *args).exit_code == 0
+    first = json.loads(run_cli("codings", "--json").stdout)[0]
+    assert run_cli("uncode", *args).exit_code == 0
+    assert run_cli("code", *args).exit_code == 0
+    second = json.loads(run_cli("codings", "--json").stdout)[0]
+    assert second["id"] > first["id"] and second["guid"] != first["guid"]
+
+
+def test_the_schema_refuses_a_duplicate_coding_and_a_span_moved_outside(markup_project: Path) -> None:
+    conn = sqlite3.connect(markup_project)
+    try:
+        with conn:
+            conn.execute(
+                'INSERT INTO codings (source_id, start, "end", code_id, coder_id, created_at)'
+                " VALUES (1, 0, 5, 1, (SELECT coalesce(max(id), 0) + 1 FROM coders), 'x')"
+            )
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(
+                'INSERT INTO codings (source_id, start, "end", code_id, coder_id, created_at)'
+                " SELECT source_id, start, \"end\", code_id, coder_id, 'y' FROM codings"
+            )
+        with pytest.raises(sqlite3.IntegrityError, match="outside its source"):
+            conn.execute('UPDATE codings SET "end" = 1000000')
+    finally:
+        conn.close()
+
+
+def test_a_merged_code_gives_its_memo_and_a_deleted_code_takes_it(run_cli, markup_project: Path) -> None:
+    with Project.open(markup_project) as project:
+        for key, text in (("familie.los", "Losen [b]"), ("broer.koordinator", "Koordinator")):
+            workbench.set_memo(project, "code", workbench.memo_target(project, "code", key), text, "ida")
+    assert run_cli("codebook", "merge", "familie.los", "broer.koordinator").exit_code == 0
+    with Project.open(markup_project) as project:
+        merged = workbench.memo(project, "code", workbench.memo_target(project, "code", "broer.koordinator"))
+    assert "Koordinator" in merged and "Losen [b]" in merged
+    assert run_cli("codebook", "delete", "broer.koordinator").exit_code == 0
+    assert query(markup_project, "SELECT count(*) FROM memos WHERE target_kind = 'code'") == [(0,)]
+    assert json.loads(run_cli("check", "--json").stdout)["ok"]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_check_only_reads_and_reports_pending_migrations(run_cli, demo: Path, tmp_path: Path) -> None:
+    before = _digest(demo)
+    assert json.loads(run_cli("check", "--json", project=demo).stdout)["ok"]
+    assert _digest(demo) == before
+    old = tmp_path / "old.casebook"
+    shutil.copy(V2_FIXTURE, old)
+    old.chmod(0o600)
+    old_digest = _digest(old)
+    result = run_cli("check", project=old)
+    assert "needs upgrading: migrations 0003_identities are not applied" in result.stdout
+    assert _digest(old) == old_digest
+    assert query(old, "PRAGMA user_version") == [(2,)]
+    assert json.loads(run_cli("check", "--json", project=old).stdout)["pending_migrations"] == [
+        "0003_identities"
+    ]
+
+
+def test_segments_follow_the_tree_after_a_move(run_cli, demo: Path) -> None:
+    with Project.open(demo) as project:
+        moving = len(workbench.code_segments(project, "kognitiv.ansvarsavgrensning"))
+        before = len(workbench.code_segments(project, "strukturell"))
+    assert moving > 0
+    result = run_cli("codebook", "move", "kognitiv.ansvarsavgrensning", "--parent", "strukturell", project=demo)
+    assert result.exit_code == 0
+    with Project.open(demo) as project:
+        after = workbench.code_segments(project, "strukturell")
+        assert len(after) == before + moving
+        assert len(workbench.code_segments(project, "kognitiv")) > 0  # its other children stay
+        tree = {c.key: c.codings for c in workbench.codebook(project)}
+    assert tree["kognitiv.ansvarsavgrensning"] == moving
+
+
+def test_codings_on_a_superseded_version_are_counted_nowhere_and_kept(
+    run_cli, markup_project: Path, tmp_path: Path
+) -> None:
+    assert run_cli("code", "F01_R1_markup", "0", "5", "familie.venting").exit_code == 0
+    changed = tmp_path / "F01_R1_markup.txt"
+    changed.write_text(MARKUP_TEXT + "\nI: Takk.\n", encoding="utf-8")
+    assert run_cli("import", str(changed), "--case", "F01", "--round", "R1").exit_code == 0
+    with Project.open(markup_project) as project:
+        tree = {c.key: c.codings for c in workbench.codebook(project)}
+        assert tree["familie.venting"] == 0
+        assert workbench.code_segments(project, "familie") == []
+        cells = workbench.grid(project).cell("F01", "R1")
+        assert [c.source.version for c in cells] == [2] and cells[0].coded_chars == 0
+    assert len(json.loads(run_cli("codings", "--json").stdout)) == 1  # the old version's coding is kept
+    before = fingerprint(markup_project)
+    assert json.loads(run_cli("check", "--json").stdout)["ok"]
+    assert fingerprint(markup_project) == before
