@@ -157,7 +157,8 @@ def test_segments_follow_the_tree_after_a_move(run_cli, demo: Path) -> None:
         moving = len(workbench.code_segments(project, "kognitiv.ansvarsavgrensning"))
         before = len(workbench.code_segments(project, "strukturell"))
     assert moving > 0
-    result = run_cli("codebook", "move", "kognitiv.ansvarsavgrensning", "--parent", "strukturell", project=demo)
+    moved = ["codebook", "move", "kognitiv.ansvarsavgrensning", "--parent", "strukturell"]
+    result = run_cli(*moved, project=demo)
     assert result.exit_code == 0
     with Project.open(demo) as project:
         after = workbench.code_segments(project, "strukturell")

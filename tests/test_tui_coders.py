@@ -1,0 +1,74 @@
+"""Each coder's work is theirs in the workbench, and undo acts on the transcript you are in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from casebook.tui.app import create_app
+from casebook.tui.config import Config
+from casebook.tui.dialogs.simple import Confirm
+from casebook.tui.screens.coding import CodingScreen
+from casebook.tui.screens.overview import OverviewScreen
+from casebook.tui.widgets.transcript import TranscriptView
+from tests.test_tui import SIZE, codings_by, open_f01_r1, query
+
+
+def _lone_span_by(view: TranscriptView, coder: str, path: Path) -> tuple[int, int]:
+    """A coding by ``coder`` that no other coding overlaps, so ``x`` finds only it."""
+    ids = {
+        int(str(r[0]))
+        for r in query(
+            path, "SELECT g.id FROM codings g JOIN coders k ON k.id = g.coder_id WHERE k.name = ?", coder
+        )
+    }
+    for span in view.spans:
+        if span.id in ids and not [
+            o for o in view.spans if o is not span and o.start < span.end and o.end > span.start
+        ]:
+            return span.id, span.start
+    raise AssertionError(f"no lone coding by {coder}")
+
+
+async def test_removing_a_colleagues_coding_needs_a_confirmation_naming_them(demo: Path) -> None:
+    app = create_app(demo, "tester", Config())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_f01_r1(pilot)
+        view = screen.query_one(TranscriptView)
+        coding_id, start = _lone_span_by(view, "ida", demo)
+        before = len(codings_by(demo, "ida"))
+        view.go_to(start)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm) and "ida" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert len(codings_by(demo, "ida")) == before  # refused: nothing removed
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert len(codings_by(demo, "ida")) == before - 1
+        assert coding_id not in {s.id for s in view.spans}
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(codings_by(demo, "ida")) == before  # undo gives it back to ida
+
+
+async def test_undo_acts_only_on_the_transcript_you_are_in(demo: Path) -> None:
+    app = create_app(demo, "tester", Config())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_f01_r1(pilot)
+        await pilot.press("right_square_bracket", "t", "a", *"venting", "enter")
+        await pilot.pause()
+        assert len(codings_by(demo, "tester")) == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("down", "enter")  # another family's interview
+        await pilot.pause()
+        other = app.screen
+        assert isinstance(other, CodingScreen) and other.source_id != screen.source_id
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(codings_by(demo, "tester")) == 1  # the coding in F01 is untouched
+        assert "Nothing to undo" in str(other.query_one("#status").render())
