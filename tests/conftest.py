@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -16,6 +17,20 @@ from casebook.services.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_transcripts"
+SHARED = ROOT.parent / "shared"
+
+
+def shared_file(relative: str) -> Path:
+    """A file of the team's ``shared/`` folder beside the checkout (REFI schemas, samples).
+
+    Under CI (``CI=true``) a missing file fails the test: the XSD validation must run there.
+    On a developer's machine without ``shared/`` the test is skipped."""
+    path = SHARED / relative
+    if not path.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{path} is missing: CI must validate against the REFI-QDA schemas")
+        pytest.skip(f"{path} not present")
+    return path
 
 
 @dataclass

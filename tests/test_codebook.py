@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import SAMPLES, shared_file
 
-XSD = ROOT.parent / "shared" / "refi" / "Codebook-mrt2019.xsd"
 ROOTS = ["kognitiv", "strukturell", "makt", "fysisk", "ressurser", "broer", "familie"]
 
 
@@ -141,8 +140,7 @@ def test_toml_export_reloads_to_the_same_tree(run_cli, coded: Path, tmp_path: Pa
 def test_qdc_export_is_valid_refi_and_round_trips(run_cli, coded: Path, tmp_path: Path) -> None:
     out = tmp_path / "kodebok.qdc"
     assert run_cli("codebook", "export", "--format", "qdc", "-o", str(out)).exit_code == 0
-    if XSD.exists():
-        xmlschema.XMLSchema(str(XSD)).validate(str(out))
+    xmlschema.XMLSchema(str(shared_file("refi/Codebook-mrt2019.xsd"))).validate(str(out))
     original = codes(run_cli)
     fresh = tmp_path / "annen.casebook"
     run_cli("init", "--no-codebook", project=fresh)
@@ -165,9 +163,7 @@ def test_qdc_export_is_valid_refi_and_round_trips(run_cli, coded: Path, tmp_path
 
 
 def test_third_party_refi_codebook_imports_nested(run_cli, tmp_path: Path) -> None:
-    sample = ROOT.parent / "shared" / "refi" / "samples" / "hand_authored" / "project.qde"
-    if not sample.exists():
-        pytest.skip("REFI sample files not present")
+    sample = shared_file("refi/samples/hand_authored/project.qde")
     run_cli("init", "--no-codebook")
     result = run_cli("codebook", "import", str(sample))
     assert result.exit_code == 0, result.stderr
