@@ -185,3 +185,26 @@ def test_codings_on_a_superseded_version_are_counted_nowhere_and_kept(
     before = fingerprint(markup_project)
     assert json.loads(run_cli("check", "--json").stdout)["ok"]
     assert fingerprint(markup_project) == before
+
+
+def test_project_can_follow_the_subcommand(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from casebook.cli.main import cli
+
+    path = tmp_path / "f.casebook"
+    runner = CliRunner()
+    created = runner.invoke(cli, ["init", "--project", str(path)])
+    assert created.exit_code == 0, created.output
+    shown = runner.invoke(cli, ["codebook", "show", "--json", "--project", str(path)])
+    assert shown.exit_code == 0 and len(json.loads(shown.stdout)) == 47
+
+
+def test_codings_json_says_where_each_coding_is_and_what_it_says(run_cli, markup_project: Path) -> None:
+    start = MARKUP_TEXT.index("Vi klaget")
+    end = start + len("Vi klaget [pause] og fikk medhold.")
+    assert run_cli("code", "F01_R1_markup", str(start), str(end), "familie.strafferunder").exit_code == 0
+    [coding] = json.loads(run_cli("codings", "--json").stdout)
+    assert coding["source"] == "F01_R1_markup" and coding["case"] == "F01" and coding["round"] == "R1"
+    assert coding["speaker"] == "Mor" and coding["text"] == "Vi klaget [pause] og fikk medhold."
+    assert UUID.match(coding["guid"]) and coding["current"] is True

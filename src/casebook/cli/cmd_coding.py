@@ -9,7 +9,9 @@ import click
 from casebook.cli.main import CliState
 from casebook.cli.options import coder_option, json_option
 from casebook.cli.output import emit_json, stdout, table
+from casebook.model.codes import Coding
 from casebook.services import coding as service
+from casebook.services.coding import Segment
 from casebook.services.project import Project
 
 
@@ -54,14 +56,36 @@ def codings(state: CliState, source: str | None, code: str | None, coder: str | 
     """List codings with their spans."""
     with Project.open(state.project_path()) as project:
         found = service.codings(project, source, code, coder)
-    if as_json:
-        emit_json([dataclasses.asdict(c) for c in found])
-    else:
-        table(
-            "Codings",
-            ["id", "source", "start", "end", "code", "coder", "memo"],
-            [(c.id, c.source_id, c.start, c.end, c.code, c.coder, c.memo) for c in found],
-        )
+        if as_json:
+            by_id = {g.id: g for g in found}
+            emit_json(
+                [
+                    _passage_json(p, by_id[p.coding_id])
+                    for p in service.passages(project, source, None, coder)
+                    if p.coding_id in by_id
+                ]
+            )
+            return
+    table(
+        "Codings",
+        ["id", "source", "start", "end", "code", "coder", "memo"],
+        [(c.id, c.source_id, c.start, c.end, c.code, c.coder, c.memo) for c in found],
+    )
+
+
+def _passage_json(passage: Segment, coding: Coding) -> dict[str, object]:
+    """One coding for scripts: where it is, who made it, what it says."""
+    source = passage.source
+    return {
+        **dataclasses.asdict(coding),
+        "source": source.name,
+        "source_version": source.version,
+        "current": source.current,
+        "case": source.case,
+        "round": source.round,
+        "speaker": passage.speaker,
+        "text": passage.text,
+    }
 
 
 COMMANDS = [code_, uncode, codings]

@@ -61,11 +61,36 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     ctx.obj = CliState(project)
 
 
+def _set_project(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    """``--project`` given after the subcommand (``casebook init --project f.casebook``)."""
+    if value is not None:
+        ctx.ensure_object(CliState).project = value
+
+
+def _accept_project_anywhere(command: click.Command) -> None:
+    """Give a command (and a group's subcommands) its own ``--project`` option."""
+    if not any(getattr(p, "name", None) == "project" for p in command.params):
+        command.params.append(
+            click.Option(
+                ["--project", "-p"],
+                type=click.Path(path_type=Path, dir_okay=False),
+                expose_value=False,
+                is_eager=True,
+                callback=_set_project,
+                help="Project file (.casebook); the same as the global --project.",
+            )
+        )
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _accept_project_anywhere(sub)
+
+
 def _register() -> None:
     from casebook.cli import cmd_codebook, cmd_coding, cmd_import, cmd_lists, cmd_project, cmd_study, cmd_tui
 
     for module in (cmd_project, cmd_import, cmd_lists, cmd_study, cmd_codebook, cmd_coding, cmd_tui):
         for command in module.COMMANDS:
+            _accept_project_anywhere(command)
             cli.add_command(command)
 
 

@@ -26,17 +26,24 @@ class Segment:
 
 
 def segments(
-    pdb: ProjectDB, code: str, case: str | None = None, round_key: str | None = None, coder: str | None = None
+    pdb: ProjectDB,
+    code: str | None,
+    case: str | None = None,
+    round_key: str | None = None,
+    coder: str | None = None,
+    source_id: int | None = None,
+    all_versions: bool = False,
 ) -> list[Segment]:
-    """Codings of ``code`` and every code below it in the tree, on current source versions,
-    filtered by case, round and coder."""
-    keys = set(code_store.descendant_keys(pdb, code))
-    sources = {s.id: s for s in source_store.list_sources(pdb)}
+    """Codings of ``code`` (every code if None) and every code below it in the tree, on
+    current source versions (all with ``all_versions``), filtered by case, round, coder, source."""
+    keys = set(code_store.descendant_keys(pdb, code)) if code else {c.key for c in code_store.list_codes(pdb)}
+    sources = {s.id: s for s in source_store.list_sources(pdb, all_versions)}
     texts: dict[int, str] = {}
     starts: dict[int, tuple[list[int], list[str | None]]] = {}
     out: list[Segment] = []
     for key in sorted(keys):
-        for coding in coding_store.list_codings(pdb, code_id=code_store.code_id(pdb, key), coder=coder):
+        found = coding_store.list_codings(pdb, source_id, code_store.code_id(pdb, key), coder)
+        for coding in found:
             source = sources.get(coding.source_id)
             if source is None:  # a superseded version: counted nowhere, kept in the file
                 continue

@@ -5,6 +5,8 @@ from __future__ import annotations
 from casebook.coding.spans import check_span
 from casebook.errors import Conflict, NotFound
 from casebook.model.codes import Coding
+from casebook.queries import segments
+from casebook.queries.segments import Segment as Segment
 from casebook.services.project import Project
 from casebook.storage import code_store, coding_store, source_store
 
@@ -46,3 +48,17 @@ def codings(
     source_id = source_store.get_source(pdb, source).id if source else None
     code_id = code_store.code_id(pdb, code) if code else None
     return coding_store.list_codings(pdb, source_id, code_id, coder)
+
+
+def passages(
+    project: Project,
+    source: str | None = None,
+    code: str | None = None,
+    coder: str | None = None,
+    all_versions: bool = True,
+) -> list[Segment]:
+    """Codings with their source, case, round, speaker and text (for ``codings --json``)."""
+    pdb = project.pdb
+    source_id = source_store.get_source(pdb, source).id if source else None
+    found = segments.segments(pdb, code, coder=coder, source_id=source_id, all_versions=all_versions)
+    return sorted(found, key=lambda s: (s.source.id, s.start, s.coding_id))
