@@ -208,3 +208,54 @@ def test_codings_json_says_where_each_coding_is_and_what_it_says(run_cli, markup
     assert coding["source"] == "F01_R1_markup" and coding["case"] == "F01" and coding["round"] == "R1"
     assert coding["speaker"] == "Mor" and coding["text"] == "Vi klaget [pause] og fikk medhold."
     assert UUID.match(coding["guid"]) and coding["current"] is True
+
+
+def test_memos_are_listed_by_target_with_gone_targets_marked(run_cli, tmp_path: Path) -> None:
+    path = tmp_path / "old.casebook"
+    shutil.copy(V2_FIXTURE, path)
+    path.chmod(0o600)
+    found = json.loads(run_cli("memos", "--json", project=path).stdout)
+    on = {(m["kind"], m["target"]): m["text"] for m in found}
+    assert on[("case", "F01")] == "Familie 1: memo"
+    assert on[("code", None)] == "Memo på en kode som slettes"  # its code was deleted long ago
+    assert on[("coding", "1 broer.koordinator")] == "første [latter]"
+    table = run_cli("memos", "--kind", "code", project=path).stdout
+    assert "Koordinator-memo [b]x[/b]" in table and "(gone)" in table and "Familie 1" not in table
+
+
+def test_source_set_reassigns_an_interview_and_keeps_its_codings(run_cli, markup_project: Path) -> None:
+    assert run_cli("code", "F01_R1_markup", "0", "5", "familie.venting").exit_code == 0
+    before = json.loads(run_cli("codings", "--json").stdout)
+    result = run_cli(
+        "source",
+        "set",
+        "F01_R1_markup",
+        "--round",
+        "R2",
+        "--date",
+        "2024-03-12",
+        "--mode",
+        "hjemme",
+        "--interviewer",
+        "ida",
+        "--informant",
+        "1a",
+    )
+    assert result.exit_code == 0, result.stderr
+    [source] = json.loads(run_cli("sources", "--json").stdout)
+    assert (source["round"], source["date"], source["mode"], source["interviewer"]) == (
+        "R2",
+        "2024-03-12",
+        "hjemme",
+        "ida",
+    )
+    assert source["persons"] == ["1a"] and UUID.match(source["guid"])
+    after = json.loads(run_cli("codings", "--json").stdout)
+    assert [(c["start"], c["end"], c["text"]) for c in after] == [
+        (c["start"], c["end"], c["text"]) for c in before
+    ]
+    assert after[0]["round"] == "R2"
+    unchanged = fingerprint(markup_project)
+    bad = run_cli("source", "set", "F01_R1_markup", "--case", "F99", "--round", "R1")
+    assert bad.exit_code == 1 and "no case 'F99'" in bad.stderr and "Traceback" not in bad.stderr
+    assert fingerprint(markup_project) == unchanged

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from typing import Any
 
@@ -9,7 +10,7 @@ import click
 
 from casebook.cli.main import CliState
 from casebook.cli.options import json_option
-from casebook.cli.output import emit_json, table
+from casebook.cli.output import emit_json, stdout, table
 from casebook.services.project import Project
 
 
@@ -136,6 +137,10 @@ def sources(state: CliState, as_json: bool, all_versions: bool) -> None:
                 "sha256": s.sha256,
                 "imported_at": s.imported_at,
                 "persons": present.get(s.id, []),
+                "mode": s.mode,
+                "place": s.place,
+                "interviewer": s.interviewer,
+                "guid": s.guid,
             }
             for s in project.sources(all_versions)
         ]
@@ -143,9 +148,11 @@ def sources(state: CliState, as_json: bool, all_versions: bool) -> None:
         emit_json(rows)
     else:
         versions = any(r["version"] > 1 for r in rows)
-        columns = ["id", "name", "case", "round", "persons", "date", "chars", "turns"] + (
-            ["v"] if versions else []
-        )
+        # where and by whom: on wide terminals (always in --json), so 80 columns stay readable
+        wide = stdout.width >= 110
+        where = [c for c in ("mode", "place", "interviewer") if wide and any(r[c] for r in rows)]
+        columns = ["id", "name", "case", "round", "persons", "date", "chars", "turns"]
+        columns += (["v"] if versions else []) + where
         table(
             "Sources",
             columns,
@@ -160,10 +167,35 @@ def sources(state: CliState, as_json: bool, all_versions: bool) -> None:
                     r["chars"],
                     r["turns"],
                     *([r["version"]] if versions else []),
+                    *(r[c] for c in where),
                 )
                 for r in rows
             ],
         )
+
+
+@click.command()
+@click.option(
+    "--kind",
+    type=click.Choice(["project", "case", "round", "source", "code", "coding"]),
+    help="Only memos on this kind of target.",
+)
+@json_option
+@click.pass_obj
+def memos(state: CliState, kind: str | None, as_json: bool) -> None:
+    """List memos by what they are written on (project, case, round, source, code, coding)."""
+    from casebook.services import workbench
+
+    with Project.open(state.project_path()) as project:
+        found = workbench.memos(project, kind)
+    if as_json:
+        emit_json([dataclasses.asdict(m) for m in found])
+        return
+    table(
+        "Memos",
+        ["on", "target", "by", "memo"],
+        [(m.kind, m.target if m.target is not None else "(gone)", m.author, m.text) for m in found],
+    )
 
 
 @click.command()
@@ -200,4 +232,4 @@ def attrs(state: CliState, as_json: bool) -> None:
     )
 
 
-COMMANDS = [cases, rounds, persons, sources, attrs]
+COMMANDS = [cases, rounds, persons, sources, memos, attrs]

@@ -86,9 +86,19 @@ def _accept_project_anywhere(command: click.Command) -> None:
 
 
 def _register() -> None:
-    from casebook.cli import cmd_codebook, cmd_coding, cmd_import, cmd_lists, cmd_project, cmd_study, cmd_tui
+    from casebook.cli import (
+        cmd_codebook,
+        cmd_coding,
+        cmd_import,
+        cmd_lists,
+        cmd_project,
+        cmd_source,
+        cmd_study,
+        cmd_tui,
+    )
 
-    for module in (cmd_project, cmd_import, cmd_lists, cmd_study, cmd_codebook, cmd_coding, cmd_tui):
+    modules = (cmd_project, cmd_import, cmd_lists, cmd_source, cmd_study, cmd_codebook, cmd_coding, cmd_tui)
+    for module in modules:
         for command in module.COMMANDS:
             _accept_project_anywhere(command)
             cli.add_command(command)

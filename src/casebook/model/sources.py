@@ -48,3 +48,7 @@ class Source:
     date: str | None = None
     turns: int = 0
     current: bool = True
+    mode: str = ""
+    place: str = ""
+    interviewer: str = ""
+    guid: str = ""

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from casebook.errors import Conflict, ImportProblem, InvalidValue
 from casebook.importing.studyfile import StudySpec, read_study
-from casebook.model.attributes import Attribute, AttributeScope, canonical_value, infer_type
+from casebook.model.attributes import Attribute, AttributeScope, AttributeType, canonical_value, infer_type
+from casebook.model.sources import Source
 from casebook.services.project import Project
-from casebook.storage import attribute_store, study_store
+from casebook.storage import attribute_store, source_store, study_store
 from casebook.storage.connection import ProjectDB
 
 
@@ -74,3 +76,31 @@ def set_attribute(
     except InvalidValue as exc:
         raise InvalidValue(f"{scope.value} attribute {name!r}: {exc.message}") from None
     attribute_store.set_value(pdb, attribute_id, entity, round_id, value)
+
+
+def set_source_meta(
+    project: Project,
+    ref: str,
+    changes: Mapping[str, str | None],
+    informants: tuple[str, ...] | None = None,
+) -> Source:
+    """Re-assign an interview: case, round, date, mode, place, interviewer, informants.
+
+    ``changes`` holds only what is to change (a None or empty date clears it); the text and
+    its codings stay exactly as they are. All of it is written, or none."""
+    pdb = project.pdb
+    with pdb.atomic():
+        source = source_store.get_source(pdb, ref)
+        fields: dict[str, object] = {}
+        for name, value in changes.items():
+            if name == "case":
+                fields["case_id"] = study_store.case_id(pdb, value or "")
+            elif name == "round":
+                fields["round_id"] = study_store.round_id(pdb, value) if value else None
+            elif name == "date":
+                fields["date"] = canonical_value(AttributeType.DATE, value) if value else None
+            else:
+                fields[name] = value or ""
+        persons = None if informants is None else tuple(study_store.person_id(pdb, c) for c in informants)
+        source_store.update_interview(pdb, source.id, fields, persons)
+        return source_store.get_source(pdb, str(source.id))

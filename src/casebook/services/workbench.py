@@ -120,6 +120,23 @@ def set_memo(project: Project, kind: str, target: int | None, text: str, author:
     return previous
 
 
+@dataclass(frozen=True)
+class MemoEntry:
+    """A memo and what it is written on (``target`` None: its target no longer exists)."""
+
+    kind: str
+    target: str | None
+    text: str
+    author: str
+    updated_at: str
+    guid: str
+
+
+def memos(project: Project, kind: str | None = None) -> list[MemoEntry]:
+    """Every memo of the project (coding memos included), by target."""
+    return [MemoEntry(*row) for row in memo_store.list_memos(project.pdb, kind)]
+
+
 def memo_target(project: Project, kind: str, key: str) -> int | None:
     """Row id of the case, round, source or code a memo belongs to (None for the project)."""
     pdb = project.pdb

@@ -49,3 +49,28 @@ def move_memo(pdb: ProjectDB, kind: str, from_id: int, to_id: int, heading: str)
     ).fetchone()
     set_memo(pdb, kind, to_id, text, row[0] if row else None)
     pdb.db.execute("DELETE FROM memos WHERE target_kind = ? AND target_id = ?", [kind, from_id])
+
+
+_TARGET_LABEL = (
+    "CASE m.target_kind WHEN 'project' THEN ''"
+    " WHEN 'case' THEN (SELECT key FROM cases WHERE id = m.target_id)"
+    " WHEN 'round' THEN (SELECT key FROM rounds WHERE id = m.target_id)"
+    " WHEN 'source' THEN (SELECT name || ' v' || version FROM sources WHERE id = m.target_id)"
+    " WHEN 'code' THEN (SELECT key FROM codes WHERE id = m.target_id)"
+    " WHEN 'coding' THEN (SELECT CAST(id AS TEXT) FROM codings WHERE id = m.target_id) END"
+)
+
+
+def list_memos(pdb: ProjectDB, kind: str | None = None) -> list[tuple[str, str | None, str, str, str, str]]:
+    """(kind, target label, text, author, updated_at, guid) of every memo, and every coding
+    memo, by target. A target that no longer exists has label None."""
+    rows = pdb.db.execute(
+        f"SELECT m.target_kind, {_TARGET_LABEL}, m.text, coalesce(k.name, ''), m.updated_at, m.guid"
+        " FROM memos m LEFT JOIN coders k ON k.id = m.author_id WHERE ? IS NULL OR m.target_kind = ?"
+        " UNION ALL SELECT 'coding', g.id || ' ' || c.key, g.memo, k.name, g.created_at, g.guid"
+        " FROM codings g JOIN codes c ON c.id = g.code_id JOIN coders k ON k.id = g.coder_id"
+        " WHERE g.memo != '' AND (? IS NULL OR ? = 'coding')"
+        " ORDER BY 1, 2",
+        [kind, kind, kind, kind],
+    )
+    return [(str(r[0]), r[1], str(r[2]), str(r[3]), str(r[4]), str(r[5])) for r in rows]

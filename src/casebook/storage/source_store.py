@@ -41,7 +41,8 @@ _SOURCE_COLUMNS = (
     "s.id, s.name, s.sha256, s.original_name, s.format, s.imported_at, s.chars, s.version,"
     " s.previous_id, c.key, r.key, i.date,"
     " (SELECT count(*) FROM turns t WHERE t.source_id = s.id),"
-    " NOT EXISTS (SELECT 1 FROM sources n WHERE n.previous_id = s.id)"
+    " NOT EXISTS (SELECT 1 FROM sources n WHERE n.previous_id = s.id),"
+    " coalesce(i.mode, ''), coalesce(i.place, ''), coalesce(i.interviewer, ''), s.guid"
 )
 _SOURCE_FROM = (
     " FROM sources s LEFT JOIN interviews i ON i.source_id = s.id"
@@ -65,6 +66,10 @@ def _source(row: Any) -> Source:
         date=row[11],
         turns=int(row[12]),
         current=bool(row[13]),
+        mode=row[14],
+        place=row[15],
+        interviewer=row[16],
+        guid=row[17],
     )
 
 
@@ -190,3 +195,25 @@ def persons_by_source(pdb: ProjectDB) -> dict[int, list[str]]:
 def coding_count(pdb: ProjectDB, source_id: int) -> int:
     """How many codings point into a source."""
     return int(pdb.db.execute("SELECT count(*) FROM codings WHERE source_id = ?", [source_id]).fetchone()[0])
+
+
+_INTERVIEW_FIELDS = ("case_id", "round_id", "date", "mode", "place", "interviewer")
+
+
+def update_interview(
+    pdb: ProjectDB, source_id: int, fields: dict[str, Any], person_ids: tuple[int, ...] | None
+) -> None:
+    """Correct a source's interview record (its text and codings are untouched)."""
+    unknown = set(fields) - set(_INTERVIEW_FIELDS)
+    if unknown:
+        raise ValueError(f"not interview fields: {sorted(unknown)}")
+    if fields:
+        sets = ", ".join(f"{name} = ?" for name in fields)
+        pdb.db.execute(f"UPDATE interviews SET {sets} WHERE source_id = ?", [*fields.values(), source_id])
+    if person_ids is not None:
+        row = pdb.db.execute("SELECT id FROM interviews WHERE source_id = ?", [source_id]).fetchone()
+        pdb.db.execute("DELETE FROM interview_persons WHERE interview_id = ?", [row[0]])
+        pdb.db.conn.executemany(
+            "INSERT OR IGNORE INTO interview_persons (interview_id, person_id) VALUES (?, ?)",
+            [(row[0], p) for p in person_ids],
+        )
