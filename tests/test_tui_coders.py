@@ -72,3 +72,19 @@ async def test_undo_acts_only_on_the_transcript_you_are_in(demo: Path) -> None:
         await pilot.pause()
         assert len(codings_by(demo, "tester")) == 1  # the coding in F01 is untouched
         assert "Nothing to undo" in str(other.query_one("#status").render())
+
+
+async def test_overview_never_cuts_a_coder_name_and_the_panel_names_them_all(demo: Path) -> None:
+    from textual.widgets import DataTable, Static
+
+    app = create_app(demo, "tester", Config())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        overview = app.screen
+        assert isinstance(overview, OverviewScreen)
+        table = overview.query_one(DataTable)
+        cells = [str(table.get_cell_at((row, col))) for row in range(table.row_count) for col in range(2, 5)]
+        assert any("1 source" in c for c in cells) and not any("kilde" in c for c in cells)
+        assert not any("ida,ol" in c or c.endswith(" ol") for c in cells)
+        panel = str(overview.query_one("#case-details", Static).render())
+        assert "coders: ida, ola" in panel

@@ -11,13 +11,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from casebook.cli.main import CliState
 from casebook.cli.output import emit_json, stderr, stdout, table
-from casebook.importing.manifest import parse_speakers, read_manifest
-from casebook.importing.studyfile import read_study
 from casebook.model.study import InterviewMeta
-from casebook.services.importer import ImportItem, ImportReport, import_files
+from casebook.services.importer import (
+    ImportItem,
+    ImportReport,
+    import_files,
+    manifest_batch,
+    speaker_map,
+    study_spec,
+)
 from casebook.services.importer import Progress as ProgressFn
+from casebook.services.importer import speaker_pattern as speaker_pattern_of
 from casebook.services.project import Project
-from casebook.text.turns import compile_speaker_pattern
 
 
 @click.command(name="import")
@@ -73,46 +78,24 @@ def import_(
     Identical text is skipped; changed text under an existing name becomes a new
     version, and the old version keeps its codings.
     """
-    pattern = compile_speaker_pattern(speaker_pattern) if speaker_pattern else None
+    pattern = speaker_pattern_of(speaker_pattern)
     if manifest and files:
         raise click.UsageError("give FILES or --manifest, not both")
-    spec = None
     if manifest:
-        rows = read_manifest(manifest)
-        items = [
-            ImportItem(
-                r.path,
-                r.meta,
-                r.case_attributes,
-                r.source_attributes,
-                f"{manifest}: line {r.line}: {r.path.name}",
-            )
-            for r in rows
-        ]
-        study = study or (
-            manifest.parent / "study.toml" if (manifest.parent / "study.toml").is_file() else None
-        )
+        batch = manifest_batch(manifest, study)
+        items, spec = batch.items, batch.study
     elif files:
         if not case:
             raise click.UsageError("--case is required when importing files (or use --manifest)")
         if name and len(files) > 1:
             raise click.UsageError("--name works with one file only")
         meta = InterviewMeta(
-            case,
-            round_,
-            _date(date),
-            mode,
-            place,
-            interviewer,
-            informants,
-            parse_speakers(";".join(speakers)),
-            name,
+            case, round_, _date(date), mode, place, interviewer, informants, speaker_map(speakers), name
         )
         items = [ImportItem(f, meta) for f in files]
+        spec = study_spec(study) if study else None
     else:
         raise click.UsageError("nothing to import: give FILES or --manifest CSV")
-    if study:
-        spec = read_study(study)
     with Project.open(state.project_path()) as project, _progress(len(items)) as report_progress:
         report = import_files(project, items, pattern, report_progress, spec)
     _print(report, as_json)

@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casebook.errors import CasebookError, ImportProblem
-from casebook.importing.manifest import read_manifest
-from casebook.importing.studyfile import read_study
 from casebook.services import codebook, coding
-from casebook.services.importer import ImportItem, import_files
+from casebook.services.importer import import_files, manifest_batch
 from casebook.services.project import Project
 from casebook.services.resources import bundled
 from casebook.services.setup import create_project
@@ -45,9 +43,8 @@ def build_demo(path: Path, samples: Path = SAMPLES, coder: str = "demo") -> Demo
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         leftover.unlink(missing_ok=True)
     with create_project(path, "Samordningsstudien (demo)", codebook.DEFAULT_CODEBOOK, coder) as project:
-        rows = read_manifest(samples / "manifest.csv")
-        items = [ImportItem(r.path, r.meta, r.case_attributes, r.source_attributes) for r in rows]
-        import_files(project, items, study=read_study(samples / "study.toml"))
+        batch = manifest_batch(samples / "manifest.csv", samples / "study.toml")
+        import_files(project, batch.items, study=batch.study)
         count = load_example_codings(project, samples / "codings.csv")
         return DemoReport(path, len(project.sources()), count)
 

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Literal
 
 from casebook.errors import CasebookError, Conflict, ImportProblem, NotFound
+from casebook.importing.manifest import parse_speakers, read_manifest
 from casebook.importing.readers import read_file
-from casebook.importing.studyfile import StudySpec
+from casebook.importing.studyfile import StudySpec, read_study
 from casebook.model.attributes import AttributeScope
 from casebook.model.sources import ParsedDocument
 from casebook.model.study import InterviewMeta, Person
@@ -27,6 +28,7 @@ from casebook.storage import source_store, study_store
 from casebook.storage.connection import ProjectDB
 from casebook.storage.source_store import NewInterview, NewSource
 from casebook.text.normalize import sha256_of
+from casebook.text.turns import compile_speaker_pattern
 
 Progress = Callable[[str, int, int], None]
 Status = Literal["new", "version", "unchanged"]
@@ -66,6 +68,48 @@ class ImportReport:
     def count(self, status: Status) -> int:
         """How many files ended with ``status``."""
         return sum(1 for o in self.outcomes if o.status == status)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What a manifest asks for: the files with their interview metadata, and the study."""
+
+    items: list[ImportItem]
+    study: StudySpec | None
+
+
+def manifest_batch(manifest: Path, study: Path | None = None) -> Batch:
+    """The rows of ``manifest.csv`` as import items (the one place rows become items), with
+    ``study`` or else the ``study.toml`` beside the manifest."""
+    rows = read_manifest(manifest)
+    items = [
+        ImportItem(
+            r.path,
+            r.meta,
+            r.case_attributes,
+            r.source_attributes,
+            f"{manifest}: line {r.line}: {r.path.name}",
+        )
+        for r in rows
+    ]
+    beside = manifest.parent / "study.toml"
+    chosen = study or (beside if beside.is_file() else None)
+    return Batch(items, read_study(chosen) if chosen else None)
+
+
+def study_spec(path: Path) -> StudySpec:
+    """Read and check a study file (rounds, cases, persons, attributes)."""
+    return read_study(path)
+
+
+def speaker_pattern(pattern: str | None) -> re.Pattern[str] | None:
+    """A researcher's speaker-tag regex, checked (None: detect the usual tags)."""
+    return compile_speaker_pattern(pattern) if pattern else None
+
+
+def speaker_map(specs: Sequence[str]) -> dict[str, str]:
+    """``--speaker LABEL=CODE`` options as a mapping from label to participant code."""
+    return parse_speakers(";".join(specs))
 
 
 def import_files(

@@ -14,7 +14,7 @@ from textual.worker import get_current_worker
 
 from casebook.errors import CasebookError
 from casebook.services import codebook as codebook_service
-from casebook.services.importer import ImportItem, import_files
+from casebook.services.importer import import_files, manifest_batch
 from casebook.services.project import Project
 
 
@@ -22,18 +22,7 @@ def import_manifest(app: App[Any], project_path: Path, manifest: Path, done: Any
     """Import a manifest (and the study.toml beside it) in a worker; ``done()`` runs after."""
 
     def work() -> str:
-        from casebook.importing.manifest import read_manifest
-        from casebook.importing.studyfile import read_study
-
-        rows = read_manifest(manifest)
-        study_file = manifest.parent / "study.toml"
-        study = read_study(study_file) if study_file.is_file() else None
-        items = [
-            ImportItem(
-                r.path, r.meta, r.case_attributes, r.source_attributes, f"{manifest.name}: line {r.line}"
-            )
-            for r in rows
-        ]
+        batch = manifest_batch(manifest)
         worker = get_current_worker()
 
         def progress(phase: str, count: int, total: int) -> None:
@@ -41,7 +30,7 @@ def import_manifest(app: App[Any], project_path: Path, manifest: Path, done: Any
                 app.call_from_thread(app.notify, f"{phase} {count}/{total}", timeout=2)
 
         with Project.open(project_path) as project:
-            report = import_files(project, items, progress=progress, study=study)
+            report = import_files(project, batch.items, progress=progress, study=batch.study)
         return (
             f"Imported {manifest.name}: {report.count('new')} new, {report.count('version')} new versions,"
             f" {report.count('unchanged')} unchanged"

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from casebook.model.attributes import AttributeValue
 from casebook.queries.overview import Grid, SourceCoverage
 from casebook.services import workbench
+from casebook.tui import strings
 from casebook.tui.callbacks import if_text
 from casebook.tui.context import Workbench
 from casebook.tui.dialogs.simple import Choice, Prompt
@@ -25,7 +26,8 @@ CELL_WIDTH = 22
 
 
 def cell_text(sources: list[SourceCoverage]) -> Text:
-    """``■ 2 kilder 85% ida,ola`` with a symbol for how far coding has come."""
+    """``■ 2 sources 85% 2 coders`` with a symbol for how far coding has come (the case panel
+    names the coders: a cell never shows a cut name such as ``ida,ol``)."""
     if not sources:
         return Text("·", style="dim")
     chars = sum(s.source.chars for s in sources)
@@ -33,11 +35,11 @@ def cell_text(sources: list[SourceCoverage]) -> Text:
     percent = round(100 * coded / chars) if chars else 0
     symbol, style = ("■", "green") if percent >= 80 else ("◧", "yellow") if percent else ("□", "")
     coders = sorted({c for s in sources for c in s.coders})
-    label = "kilde" if len(sources) == 1 else "kilder"
     text = Text(f"{symbol} ", style=style)
-    text.append(f"{len(sources)} {label} {percent:>3}%")
-    if coders:
-        text.append(" " + ",".join(coders), style="dim")
+    text.append(f"{strings.count(len(sources), 'source')} {percent}%")
+    who = coders[0] if len(coders) == 1 else strings.count(len(coders), "coder") if coders else ""
+    if who and len(text) + 1 + len(who) <= CELL_WIDTH:  # never a cut name: the panel lists them all
+        text.append(f" {who}", style="dim")
     return text
 
 
@@ -153,6 +155,11 @@ class OverviewScreen(Screen[None]):
             for r in [*self.grid.rounds, None]
             for s in self.grid.cell(case_key, r.key if r else None)
         )
+        cells = [s for r in [*self.grid.rounds, None] for s in self.grid.cell(case_key, r.key if r else None)]
+        coders = sorted({c for s in cells for c in s.coders})
+        if coders:
+            text.append("\ncoders: ", style="bold")
+            text.append(", ".join(coders) + "\n")
         text.append(f"\nsources with codings: {codings}", style="dim")
         self.query_one("#case-details", Static).update(text)
 
