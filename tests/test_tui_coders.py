@@ -88,3 +88,25 @@ async def test_overview_never_cuts_a_coder_name_and_the_panel_names_them_all(dem
         assert not any("ida,ol" in c or c.endswith(" ol") for c in cells)
         panel = str(overview.query_one("#case-details", Static).render())
         assert "coders: ida, ola" in panel
+
+
+async def test_other_coders_codings_are_marked_and_can_be_hidden_with_one_key(demo: Path) -> None:
+    app = create_app(demo, "ida", Config())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_f01_r1(pilot)
+        view = screen.query_one(TranscriptView)
+        owners = {s.mine for s in view.spans}
+        assert owners == {True, False}  # ida's and ola's codings, told apart
+        theirs = next(s for s in view.spans if not s.mine)
+        line = view._index.line_of(theirs.start)
+        view.go_to(theirs.start)
+        await pilot.pause()
+        margin = view.render_line(line - int(view.scroll_offset.y)).text
+        assert "□" in margin or "╎" in margin  # a hollow mark, not colour alone
+        await pilot.press("o")
+        await pilot.pause()
+        assert view.spans and all(s.mine for s in view.spans)
+        ola = len(codings_by(demo, "ola"))
+        await pilot.press("o")
+        await pilot.pause()
+        assert not all(s.mine for s in view.spans) and len(codings_by(demo, "ola")) == ola

@@ -68,6 +68,14 @@ class CodingScreen(MemoActions, Screen[None]):
             id="coding.prev_uncoded",
         ),
         Binding("u", "undo", "Undo", id="coding.undo"),
+        Binding(
+            "o",
+            "toggle_others",
+            "Others",
+            show=False,
+            id="coding.others",
+            tooltip="Show or hide other coders' codings",
+        ),
         Binding("ctrl+r", "redo", "Redo", show=False, id="coding.redo"),
         Binding(
             "m",
@@ -100,6 +108,7 @@ class CodingScreen(MemoActions, Screen[None]):
         self.hits: list[tuple[int, int]] = []
         self.source: Source | None = None
         self.pins: list[str] = []
+        self.show_others = True
         self._shown = False
 
     def compose(self) -> ComposeResult:
@@ -138,7 +147,18 @@ class CodingScreen(MemoActions, Screen[None]):
         return styles
 
     def _spans(self, codings: list[workbench.CodedSpan]) -> list[Span]:
-        return [Span(c.id, c.start, c.end, c.code, c.name, c.color) for c in codings]
+        me = self.bench.coder
+        return [
+            Span(c.id, c.start, c.end, c.code, c.name, c.color, c.coder == me)
+            for c in codings
+            if self.show_others or c.coder == me
+        ]
+
+    def action_toggle_others(self) -> None:
+        """Show or hide the other coders' codings (they stay in the project either way)."""
+        self.show_others = not self.show_others
+        self._reload()
+        self._status("Showing every coder's codings." if self.show_others else "Showing only your codings.")
 
     @property
     def spans(self) -> list[Span]:

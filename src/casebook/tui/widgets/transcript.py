@@ -41,6 +41,7 @@ class Span:
     code: str
     label: str
     color: str
+    mine: bool = True  # another coder's span is drawn fainter, with a hollow margin mark
 
 
 class TranscriptView(ScrollView, can_focus=True):
@@ -227,7 +228,7 @@ class TranscriptView(ScrollView, can_focus=True):
         over = [s for s in covering if s.start <= offset < s.end]
         if over:
             span = min(over, key=lambda s: s.end - s.start)
-            background = self._blend(span.color)
+            background = self._blend(span.color, 0.55 if span.mine else 0.25)
             style += Style(bgcolor=background.rich_color, color=background.get_contrast_text(0.95).rich_color)
             if len(over) > 1:
                 style += Style(underline=True)
@@ -239,10 +240,10 @@ class TranscriptView(ScrollView, can_focus=True):
             style += Style(reverse=True)
         return style
 
-    def _blend(self, color: str) -> Color:
+    def _blend(self, color: str, strength: float = 0.55) -> Color:
         base = self.styles.background if self.styles.background.a > 0 else Color(30, 30, 30)
         try:
-            return base.blend(Color.parse(color), 0.55)
+            return base.blend(Color.parse(color), strength)
         except Exception:  # an unparsable colour must not break painting
             return base
 
@@ -250,14 +251,16 @@ class TranscriptView(ScrollView, can_focus=True):
         if number >= len(self._by_line) or not self._by_line[number]:
             return [Segment(" " * self._margin_w, self._base)]
         line = self._index.lines[number]
-        seen: dict[str, Span] = {}
+        seen: dict[tuple[str, bool], Span] = {}
         for index in self._by_line[number]:
-            seen.setdefault(self.spans[index].code, self.spans[index])
+            span = self.spans[index]
+            seen.setdefault((span.code, span.mine), span)
         marks = [Segment(" ", self._base)]
         starting = None
         for span in seen.values():
             begins = line.start <= span.start < max(line.end, line.start + 1)
-            marks.append(Segment("■" if begins else "┃", self._base + Style(color=_rich(span.color))))
+            mark = ("■" if begins else "┃") if span.mine else ("□" if begins else "╎")
+            marks.append(Segment(mark, self._base + Style(color=_rich(span.color))))
             starting = starting or (span if begins else None)
         room = self._margin_w - len(marks) - 1
         if starting is not None and room > 2:
