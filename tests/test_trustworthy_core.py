@@ -259,3 +259,37 @@ def test_source_set_reassigns_an_interview_and_keeps_its_codings(run_cli, markup
     bad = run_cli("source", "set", "F01_R1_markup", "--case", "F99", "--round", "R1")
     assert bad.exit_code == 1 and "no case 'F99'" in bad.stderr and "Traceback" not in bad.stderr
     assert fingerprint(markup_project) == unchanged
+
+
+CHILD_FIRST = """
+[codebook]
+name = "Rekkefølge"
+
+[[code]]
+id = "a.b.c"
+name = "Barnebarn"
+parent = "a.b"
+
+[[code]]
+id = "a.b"
+name = "Barn"
+parent = "a"
+
+[[code]]
+id = "a"
+name = "Forelder"
+"""
+
+
+def test_a_codebook_listing_children_before_parents_loads_the_same_tree(run_cli, tmp_path: Path) -> None:
+    child_first = tmp_path / "barn_forst.toml"
+    child_first.write_text(CHILD_FIRST, encoding="utf-8")
+    assert run_cli("init", "--codebook", str(child_first)).exit_code == 0
+    tree = {c["id"]: c["parent"] for c in json.loads(run_cli("codebook", "show", "--json").stdout)}
+    assert tree == {"a": None, "a.b": "a", "a.b.c": "a.b"}
+    broken = tmp_path / "ukjent.toml"
+    broken.write_text(CHILD_FIRST.replace('parent = "a"\n', 'parent = "x"\n'), encoding="utf-8")
+    other = tmp_path / "annen.casebook"
+    result = run_cli("init", "--codebook", str(broken), project=other)
+    assert result.exit_code == 1 and "ukjent.toml" in result.stderr and "'a.b'" in result.stderr
+    assert "unknown parent 'x'" in result.stderr and not other.exists()

@@ -55,7 +55,7 @@ def load(project: Project, incoming: Codebook, coder: str, source: str, replace:
         incoming = _rekey_by_guid(pdb, incoming)
         counts = {"added": 0, "updated": 0, "removed": 0}
         positions: dict[str | None, int] = {}
-        for code in incoming.codes:
+        for code in _parents_first(incoming.codes):
             parent_id = code_store.code_id(pdb, code.parent) if code.parent else None
             position = positions[code.parent] = positions.get(code.parent, -1) + 1
             old = existing.get(code.key)
@@ -89,6 +89,22 @@ def load(project: Project, incoming: Codebook, coder: str, source: str, replace:
         _check_tree(pdb, source)
         code_store.record_event(pdb, coder, "load", "", {"file": source, **counts})
     return counts
+
+
+def _parents_first(codes: tuple[Code, ...]) -> list[Code]:
+    """The codes with every parent before its children, siblings in file order (a file may
+    list a child first; unknown parents and cycles were refused by validation)."""
+    children: dict[str | None, list[Code]] = {}
+    keys = {code.key for code in codes}
+    for code in codes:
+        children.setdefault(code.parent if code.parent in keys else None, []).append(code)
+    ordered: list[Code] = []
+    pending = list(reversed(children.get(None, [])))
+    while pending:
+        code = pending.pop()
+        ordered.append(code)
+        pending.extend(reversed(children.get(code.key, [])))
+    return ordered
 
 
 def _content(code: Code) -> tuple[Any, ...]:
