@@ -110,3 +110,32 @@ async def test_other_coders_codings_are_marked_and_can_be_hidden_with_one_key(de
         await pilot.press("o")
         await pilot.pause()
         assert not all(s.mine for s in view.spans) and len(codings_by(demo, "ola")) == ola
+
+
+async def test_segments_show_names_a_detail_pane_and_refuse_an_unknown_filter(demo: Path) -> None:
+    from textual.widgets import Static
+
+    from casebook.tui.dialogs.simple import Prompt
+    from casebook.tui.screens.segments import SegmentsScreen
+
+    app = create_app(demo, "tester", Config())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s", *"strafferunder", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SegmentsScreen) and screen.segments
+        title = str(screen.query_one("#segments-title", Static).render())
+        assert f"{len(screen.segments)} segments of Strafferunder" in title
+        detail = str(screen.query_one("#segment-detail", Static).render())
+        assert screen.segments[0].text in detail  # the whole excerpt, verbatim
+        await pilot.press("f")
+        assert isinstance(app.screen, Prompt)
+        await pilot.press(*"kase=F01", "enter")
+        await pilot.pause()
+        assert screen.filters == {} and len(screen.segments) > 0  # not silently ignored: refused
+        await pilot.press("f", *"case=F01", "space", *"coder=ida", "enter")
+        await pilot.pause()
+        assert screen.filters == {"case": "F01", "coder": "ida"}
+        assert all(s.source.case == "F01" and s.coder == "ida" for s in screen.segments)
+        assert "case=F01 coder=ida" in str(screen.query_one("#segments-title", Static).render())

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from casebook.errors import CasebookError
 from casebook.queries.segments import Segment
 from casebook.services import workbench
+from casebook.tui import strings
 from casebook.tui.context import Workbench
 from casebook.tui.dialogs.code_picker import CodePicker
 from casebook.tui.dialogs.simple import Prompt
@@ -49,6 +50,7 @@ class SegmentsScreen(Screen[None]):
         yield Header()
         yield Static("", id="segments-title")
         yield DataTable(id="segments", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="segment-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -69,11 +71,10 @@ class SegmentsScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         shown = " ".join(f"{k}={v}" for k, v in self.filters.items()) or "no filter"
+        names = {c.key: c.name for c in workbench.codebook(self.bench.project)}
+        title = f" {strings.count(len(self.segments), 'segment')} of {names.get(self.code, self.code)}"
         self.query_one("#segments-title", Static).update(
-            Text(
-                f" {len(self.segments)} segments of {self.code} · {shown} · f filter · enter go to",
-                style="bold",
-            )
+            Text(f"{title} · {shown} · f filter · enter go to", style="bold")
         )
         table = self.query_one(DataTable)
         table.clear(columns=True)
@@ -81,15 +82,35 @@ class SegmentsScreen(Screen[None]):
             table.add_column(column, key=column)
         for segment in self.segments:
             excerpt = " ".join(segment.text.split())
-            table.add_row(
+            cells = (
                 segment.source.case or "",
                 segment.source.round or "",
                 segment.source.name,
                 segment.speaker or "",
-                segment.code,
+                names.get(segment.code, segment.code),
                 segment.coder,
                 excerpt if len(excerpt) < 90 else excerpt[:87] + "…",
             )
+            table.add_row(*(Text(cell) for cell in cells))
+        self._show_detail(0)
+
+    def _show_detail(self, row: int) -> None:
+        """The whole excerpt of the highlighted segment, verbatim, below the table."""
+        detail = self.query_one("#segment-detail", Static)
+        if not self.segments:
+            detail.update("")
+            return
+        segment = self.segments[min(row, len(self.segments) - 1)]
+        where = f"{segment.source.name} {segment.start}-{segment.end} · {segment.speaker or '-'}"
+        text = Text(where + "\n", style="dim")
+        text.append(segment.text)
+        if segment.memo:
+            text.append("\nmemo: ", style="bold")
+            text.append(segment.memo)
+        detail.update(text)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(event.cursor_row)
 
     def action_filter(self) -> None:
         current = " ".join(f"{k}={v}" for k, v in self.filters.items())
@@ -103,8 +124,12 @@ class SegmentsScreen(Screen[None]):
         filters = {}
         for part in value.split():
             name, sep, wanted = part.partition("=")
-            if sep and name in ("case", "round", "coder"):
-                filters[name] = wanted
+            if not sep or name not in ("case", "round", "coder") or not wanted:
+                self.notify(
+                    f"Unknown filter {part!r}: use case=, round= or coder=", severity="error", markup=False
+                )
+                return
+            filters[name] = wanted
         self.filters = filters
         self._load()
 
