@@ -183,3 +183,67 @@ def test_custom_speaker_pattern_overrides_detection(run_cli, ready: Path, tmp_pa
     assert result.exit_code == 0, result.stderr
     _, turns = stored(ready, "spesial")
     assert [t[3] for t in turns] == ["A", "B", "A"]
+
+
+def test_docx_nested_table_text_appears_once_in_body_order(run_cli, ready: Path, tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Intervju med familie 1")
+    grid = document.add_table(rows=2, cols=2)
+    grid.cell(0, 0).text, grid.cell(0, 1).text = "I", "Hvem har dere kontakt med?"
+    grid.cell(1, 0).text = "Mor"
+    answer = grid.cell(1, 1)
+    answer.text = "Vi har satt det opp slik:"
+    services = answer.add_table(rows=2, cols=3)
+    for row, values in enumerate([("Tjeneste", "Kontakt", "Hvor ofte"), ("BUP", "Lege", "Hver uke")]):
+        for col, value in enumerate(values):
+            services.cell(row, col).text = value
+    answer.add_paragraph("Og skolen ringer vi selv.")
+    document.add_paragraph("Far: Det er mye å holde styr på.")
+    path = tmp_path / "nestet.docx"
+    document.save(path)
+    result = run_cli("import", str(path), "--case", "F01", "--json")
+    assert result.exit_code == 0, result.stderr
+    text, turns = stored(ready, "nestet")
+    assert text == (
+        "Intervju med familie 1\n"
+        "I: Hvem har dere kontakt med?\n"
+        "Mor: Vi har satt det opp slik:\nTjeneste\tKontakt\tHvor ofte\nBUP\tLege\tHver uke\n"
+        "Og skolen ringer vi selv.\n"
+        "Far: Det er mye å holde styr på."
+    )
+    assert [t[3] for t in turns] == [None, "I", "Mor", "Far"]
+    assert json.loads(result.stdout)[0]["chars"] == len(text)
+
+
+def odt_file(path: Path, body: str) -> Path:
+    """A minimal OpenDocument text whose office:text holds ``body``."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:text>'
+        f"{body}</office:text></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", content)
+    return path
+
+
+def test_odt_nested_table_text_appears_once(run_cli, ready: Path, tmp_path: Path) -> None:
+    inner = (
+        "<table:table><table:table-row><table:table-cell><text:p>BUP</text:p></table:table-cell>"
+        "<table:table-cell><text:p>Hver uke</text:p></table:table-cell></table:table-row></table:table>"
+    )
+    body = (
+        "<text:p>I: Hvem har dere kontakt med?</text:p>"
+        "<table:table><table:table-row><table:table-cell><text:p>Mor:</text:p></table:table-cell>"
+        f"<table:table-cell><text:p>Slik:</text:p>{inner}<text:p>Og skolen.</text:p></table:table-cell>"
+        "</table:table-row></table:table>"
+        "<text:p>I: Takk.</text:p>"
+    )
+    path = odt_file(tmp_path / "nestet.odt", body)
+    assert run_cli("import", str(path), "--case", "F01").exit_code == 0
+    text, _ = stored(ready, "nestet")
+    assert text == "I: Hvem har dere kontakt med?\nMor:\tSlik: BUP\tHver uke Og skolen.\nI: Takk."
+    assert text.count("BUP") == 1 and text.count("Og skolen") == 1
