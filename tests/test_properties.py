@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from casebook.importing.subtitles import read_subtitles
@@ -24,7 +24,7 @@ from casebook.services.importer import ImportItem, ImportOutcome, import_files
 from casebook.services.project import Project
 from casebook.services.study import load_study
 from casebook.text.normalize import normalize, sha256_of
-from casebook.text.turns import compile_speaker_pattern, split_turns
+from casebook.text.turns import compile_speaker_pattern, split_turns, unrecognised_labels
 from tests.conftest import write_study
 
 FAST = settings(max_examples=200, deadline=None, derandomize=True)
@@ -73,16 +73,23 @@ LABELS = [
     "Lærer",
     "Saksbehandler NAV",
     "x",
+    "Mor (11a)",
+    "Far(11b)",
+    "Forelder 2",
+    "F2",
+    "Lærer (P3)",
+    "Mor (",
 ]
 STAMPS = ["", "[00:12:03] ", "00:12:03 ", "[12:03] ", "[1:02:03.5]", "  ", "\t"]
+SEPARATORS = [":", " :", "\t:", " -", " – ", "\t-", "-"]
 
 
 def speaker_lines(words: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.builds(
-        lambda stamp, label, gap, body: f"{stamp}{label}{gap}:{body}",
+        lambda stamp, label, separator, body: f"{stamp}{label}{separator}{body}",
         st.sampled_from(STAMPS),
         st.sampled_from(LABELS),
-        st.sampled_from(["", " ", "\t"]),
+        st.sampled_from(SEPARATORS),
         st.one_of(words.map(lambda w: " " + w), words, st.just("")),
     )
 
@@ -166,8 +173,16 @@ def test_split_turns_tiles_normalised_text(raw: str) -> None:
     assert_tiles(text, split_turns(text))
 
 
+NEW_FORMS = (
+    "Intervju.\nI: Hei.\nMor (11a): Hei.\nForelder 2: Ja.\nF1 - Nei.\nF2 – Kanskje.\n"
+    "[00:01:02] F2: Ok.\nMerknad: slutt\nMor (\nF1 -\nDet var bra - men\n"
+)
+
+
 @FAST
 @given(transcripts(file_words))
+@example(NEW_FORMS)
+@example("F1 - a\nF2 -\nF1 – \n[00:01:02] F2 - b")
 def test_turn_speakers_are_what_the_tag_says(raw: str) -> None:
     text = normalize(raw)
     for turn in split_turns(text):
@@ -175,8 +190,30 @@ def test_turn_speakers_are_what_the_tag_says(raw: str) -> None:
             continue
         head = text[turn.start : turn.body_start]
         assert turn.speaker in head
-        assert head.rstrip(" \t").endswith(":")
+        assert head.rstrip(" \t").endswith((":", " -", " –", "\t-", "\t–"))
         assert "\n" not in head
+
+
+@FAST
+@given(transcripts(st.text(max_size=40)), st.sampled_from([(), ("Merknad", "x", "Mor (", "Lærer (P3)")]))
+@example(NEW_FORMS, ("Merknad",))
+def test_split_turns_with_mapped_labels_tiles(raw: str, labels: tuple[str, ...]) -> None:
+    text = normalize(raw)
+    assert_tiles(text, split_turns(text, labels=labels))
+
+
+@FAST
+@given(transcripts(file_words))
+@example(NEW_FORMS)
+def test_unrecognised_labels_are_line_starts_that_start_no_speaker_turn(raw: str) -> None:
+    text = normalize(raw)
+    turns = split_turns(text)
+    speaker_starts = {t.start for t in turns if t.speaker is not None}
+    for found in unrecognised_labels(text, turns):
+        assert found.offset == 0 or text[found.offset - 1] == "\n"
+        assert found.offset not in speaker_starts
+        assert found.line == text.count("\n", 0, found.offset) + 1
+        assert found.label in text[found.offset :].split("\n", 1)[0]
 
 
 PATTERNS = [

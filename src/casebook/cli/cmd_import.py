@@ -47,7 +47,10 @@ from casebook.services.project import Project
     help="Participant code present (repeatable); CODE=ROLE declares a new case member.",
 )
 @click.option(
-    "--speaker", "speakers", multiple=True, help="Map a speaker label to a code: LABEL=CODE (repeatable)."
+    "--speaker",
+    "speakers",
+    multiple=True,
+    help="Map a speaker label to a code: LABEL=CODE (repeatable); the label then always starts a turn.",
 )
 @click.option("--interviewer", default="", help="Who interviewed (initials).")
 @click.option("--mode", default="", help="How: hjemme, kontor, digital, telefon ...")
@@ -75,8 +78,20 @@ def import_(
 ) -> None:
     """Import transcripts (.txt .md .docx .odt .vtt .srt): all of them, or none.
 
-    Identical text is skipped; changed text under an existing name becomes a new
-    version, and the old version keeps its codings.
+    Identical text is skipped; if its case, round, date or informants differ from the
+    stored interview, nothing is imported and the `casebook source set` command that
+    changes them is shown. Changed text under an existing name becomes a new version,
+    and the old version keeps its codings.
+
+    \b
+    Speaker tags that start a turn (at the start of a line):
+      I: / Intervjuer: / Mor: / Far: / F1: / Forelder 2: / Forelder 4a:
+      Mor (11a):             role with a participant code (linked to 11a)
+      F1 - ... / F1 – ...    dash after a short label (codes, roles)
+      [00:12:03] Far: / 00:12:03 Far: / [00:01:02] F2:    timestamp first
+    A label counts when it is a known role or is used at least twice, so a one-off
+    "Merknad:" stays text; labels given with --speaker always count. Lines that look
+    like labels but start no turn are listed as a warning.
     """
     pattern = speaker_pattern_of(speaker_pattern)
     if manifest and files:
@@ -130,6 +145,7 @@ def _progress(total: int) -> Iterator[ProgressFn]:
 
 
 def _print(report: ImportReport, as_json: bool) -> None:
+    """The outcomes on stdout (a table and a summary, or JSON); warnings on stderr."""
     if as_json:
         emit_json(
             [
@@ -142,20 +158,22 @@ def _print(report: ImportReport, as_json: bool) -> None:
                     "chars": o.chars,
                     "turns": o.turns,
                     "note": o.note,
+                    "warnings": list(o.warnings),
+                    "unrecognised_labels": [{"line": u.line, "label": u.label} for u in o.unrecognised],
+                    "fix": o.fix or None,
                 }
                 for o in report.outcomes
             ]
         )
-        return
-    table(
-        "Imported",
-        ["status", "source", "name", "v", "chars", "turns", "note"],
-        [(o.status, o.source_id, o.name, o.version, o.chars, o.turns, o.note) for o in report.outcomes],
-    )
-    stdout.print(
-        f"{report.count('new')} new, {report.count('version')} new version(s),"
-        f" {report.count('unchanged')} unchanged"
-    )
+    else:
+        table(
+            "Imported",
+            ["status", "source", "name", "v", "chars", "turns", "note"],
+            [(o.status, o.source_id, o.name, o.version, o.chars, o.turns, o.note) for o in report.outcomes],
+        )
+        stdout.print(report.summary())
+    for warning in report.warnings:
+        stderr.print(f"casebook: warning: {warning}", soft_wrap=True)
 
 
 COMMANDS = [import_]

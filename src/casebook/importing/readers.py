@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from casebook.errors import ImportProblem
@@ -16,8 +17,12 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_TEXT_CHARS = 32 * 1024 * 1024
 
 
-def read_file(path: Path, speaker_pattern: re.Pattern[str] | None = None) -> ParsedDocument:
-    """Read any supported transcript; the result's turns always tile its text."""
+def read_file(
+    path: Path, speaker_pattern: re.Pattern[str] | None = None, labels: Collection[str] = ()
+) -> ParsedDocument:
+    """Read any supported transcript; the result's turns always tile its text.
+
+    ``labels`` are speaker labels mapped to participants: they start turns even if used once."""
     fmt = SUPPORTED.get(path.suffix.lower())
     if fmt is None:
         raise ImportProblem(
@@ -46,7 +51,7 @@ def read_file(path: Path, speaker_pattern: re.Pattern[str] | None = None) -> Par
     text = normalize(raw)
     if not text.strip():
         raise ImportProblem(path, "contains no text")
-    return ParsedDocument(text, fmt, encoding, split_turns(text, speaker_pattern))
+    return ParsedDocument(text, fmt, encoding, split_turns(text, speaker_pattern, labels))
 
 
 def _check_file(path: Path) -> None:

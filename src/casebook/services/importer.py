@@ -2,14 +2,18 @@
 
 Files are read and split into turns first (no database work); then one transaction
 resolves cases, rounds and informants and stores every source. Identical text is a
-no-op; changed text under an existing name becomes a new version beside the old one,
-whose codings stay where they are.
+no-op; identical text with other metadata (case, round, date, informants ...) is not
+imported either, but reported with the ``source set`` command that would change it.
+Changed text under an existing name becomes a new version beside the old one, whose
+codings stay where they are. Lines that look like speaker labels but start no turn are
+reported as warnings.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +24,7 @@ from casebook.importing.manifest import parse_speakers, read_manifest
 from casebook.importing.readers import read_file
 from casebook.importing.studyfile import StudySpec, read_study
 from casebook.model.attributes import AttributeScope
-from casebook.model.sources import ParsedDocument
+from casebook.model.sources import ParsedDocument, Source
 from casebook.model.study import InterviewMeta, Person
 from casebook.services.project import Project
 from casebook.services.study import apply_study, set_attribute
@@ -28,10 +32,11 @@ from casebook.storage import source_store, study_store
 from casebook.storage.connection import ProjectDB
 from casebook.storage.source_store import NewInterview, NewSource
 from casebook.text.normalize import sha256_of
-from casebook.text.turns import compile_speaker_pattern
+from casebook.text.turns import LabelLine, compile_speaker_pattern, label_parts, unrecognised_labels
 
 Progress = Callable[[str, int, int], None]
-Status = Literal["new", "version", "unchanged"]
+Status = Literal["new", "version", "unchanged", "metadata differs"]
+_LABELS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,12 @@ class ImportOutcome:
     chars: int
     turns: int
     note: str = ""
+    warnings: tuple[str, ...] = ()
+    """Sentences for the researcher (each names its file or source), shown apart."""
+    unrecognised: tuple[LabelLine, ...] = ()
+    """Lines of the stored text that look like speaker labels but start no turn."""
+    fix: str = ""
+    """The command that does what the import could not (``casebook source set ...``)."""
 
 
 @dataclass
@@ -68,6 +79,19 @@ class ImportReport:
     def count(self, status: Status) -> int:
         """How many files ended with ``status``."""
         return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Everything the researcher should look at, one sentence each, in input order."""
+        return [warning for outcome in self.outcomes for warning in outcome.warnings]
+
+    def summary(self) -> str:
+        """One line counting the outcomes."""
+        return (
+            f"{self.count('new')} new, {self.count('version')} new version(s),"
+            f" {self.count('unchanged')} unchanged,"
+            f" {self.count('metadata differs')} with other metadata (not imported)"
+        )
 
 
 @dataclass(frozen=True)
@@ -124,7 +148,7 @@ def import_files(
     documents = []
     for index, item in enumerate(items, 1):
         try:
-            documents.append(read_file(item.path, speaker_pattern))
+            documents.append(read_file(item.path, speaker_pattern, tuple(item.meta.speakers)))
         except ImportProblem as exc:
             if not item.origin:
                 raise
@@ -167,20 +191,10 @@ def _store(pdb: ProjectDB, item: ImportItem, doc: ParsedDocument) -> ImportOutco
     name = meta.name or item.path.stem
     turns = doc.turns or ()
     sha = sha256_of(doc.text)
-    interview = _interview(pdb, meta)
     same = source_store.find_by_sha(pdb, sha)
     if same is not None:
-        _set_attributes(pdb, item, same.id, interview.round_id)
-        return ImportOutcome(
-            item.path,
-            same.name,
-            "unchanged",
-            same.id,
-            same.version,
-            same.chars,
-            same.turns,
-            f"same text as source {same.id} {same.name!r}",
-        )
+        return _same_text(pdb, item, same)
+    interview = _interview(pdb, meta)
     previous = source_store.latest_version(pdb, name)
     persons = _persons_for_speakers(pdb, interview)
     mapping = _speaker_map(meta, persons)
@@ -199,8 +213,12 @@ def _store(pdb: ProjectDB, item: ImportItem, doc: ParsedDocument) -> ImportOutco
         interview = dataclasses.replace(interview, person_ids=spoke)
     source_id = source_store.insert_source(pdb, new, interview, previous)
     _set_attributes(pdb, item, source_id, interview.round_id)
+    lines = unrecognised_labels(doc.text, turns)
+    warnings = (_label_warning(item, lines),) if lines else ()
     if previous is None:
-        return ImportOutcome(item.path, name, "new", source_id, 1, len(doc.text), len(turns))
+        return ImportOutcome(
+            item.path, name, "new", source_id, 1, len(doc.text), len(turns), "", warnings, lines
+        )
     kept = source_store.coding_count(pdb, previous.id)
     return ImportOutcome(
         item.path,
@@ -211,7 +229,133 @@ def _store(pdb: ProjectDB, item: ImportItem, doc: ParsedDocument) -> ImportOutco
         len(doc.text),
         len(turns),
         f"text changed; version {previous.version} keeps its {kept} codings",
+        warnings,
+        lines,
     )
+
+
+def _label_warning(item: ImportItem, lines: tuple[LabelLine, ...]) -> str:
+    """``12 lines look like speaker labels but were not recognised: "Merknad:" (line 3) ...``"""
+    first: dict[str, int] = {}
+    for entry in lines:
+        first.setdefault(entry.label, entry.line)
+    shown = ", ".join(f'"{label}" (line {line})' for label, line in list(first.items())[:_LABELS_SHOWN])
+    more = " …" if len(first) > _LABELS_SHOWN else ""
+    if len(lines) == 1:
+        what = "1 line looks like a speaker label but was not recognised"
+    else:
+        what = f"{len(lines)} lines look like speaker labels but were not recognised"
+    mapping = "a speakers column LABEL=CODE in the manifest" if item.origin else "--speaker LABEL=CODE"
+    return f"{item.path.name}: {what}: {shown}{more} (use --speaker-pattern or {mapping})"
+
+
+def _same_text(pdb: ProjectDB, item: ImportItem, same: Source) -> ImportOutcome:
+    """Text already stored: unchanged when the metadata agrees; otherwise nothing is
+    written and the outcome says what differs and which command would change it."""
+    differences = _differences(pdb, item.meta, same)
+    if not differences:
+        interview = _interview(pdb, item.meta)
+        _set_attributes(pdb, item, same.id, interview.round_id)
+        return ImportOutcome(
+            item.path,
+            same.name,
+            "unchanged",
+            same.id,
+            same.version,
+            same.chars,
+            same.turns,
+            f"same text as source {same.id} {same.name!r}",
+        )
+    name = item.meta.name or item.path.stem
+    stored = [_describe("case", same.case or "")]
+    stored += [_describe(what, old) for what, old, _, _ in differences if what != "case"]
+    given = [_describe(what, new) for what, _, new, _ in differences]
+    which = "stored" if name == same.name else f"stored source {same.name}"
+    note = (
+        f"same text as {which}, but the stored interview has {', '.join(stored)}"
+        f" (you gave {', '.join(given)}); nothing imported"
+    )
+    fix = _fix_command(same, differences)
+    return ImportOutcome(
+        item.path,
+        same.name,
+        "metadata differs",
+        same.id,
+        same.version,
+        same.chars,
+        same.turns,
+        note,
+        (f"{name}: {note}. To change its metadata: {fix}",),
+        fix=fix,
+    )
+
+
+# what, stored value, given value ("" for none), and the ``source set`` options that set it
+_Difference = tuple[str, str, str, list[str]]
+
+
+def _differences(pdb: ProjectDB, meta: InterviewMeta, same: Source) -> list[_Difference]:
+    """What ``meta`` says that the stored interview of ``same`` does not (read-only: unknown
+    cases, rounds and participant codes fail as they would on import)."""
+    study_store.case_id(pdb, meta.case)
+    if meta.round:
+        study_store.round_id(pdb, meta.round)
+    stored = {
+        "case": same.case or "",
+        "round": same.round or "",
+        "date": same.date or "",
+        "mode": same.mode,
+        "place": same.place,
+        "interviewer": same.interviewer,
+    }
+    given = {
+        "case": meta.case,
+        "round": meta.round or "",
+        "date": meta.date or "",
+        "mode": meta.mode,
+        "place": meta.place,
+        "interviewer": meta.interviewer,
+    }
+    found = [
+        (what, stored[what], value, [f"--{what}", value])
+        for what, value in given.items()
+        if value and value != stored[what]
+    ]
+    codes = _informant_codes(pdb, meta)
+    if codes:
+        present = source_store.persons_by_source(pdb).get(same.id, [])
+        if sorted(codes) != sorted(present):
+            options = [word for code in codes for word in ("--informant", code)]
+            found.append(("informants", ", ".join(present), ", ".join(codes), options))
+    return found
+
+
+def _informant_codes(pdb: ProjectDB, meta: InterviewMeta) -> list[str]:
+    """The participant codes of ``--informant`` (``code`` or ``code=role``); a bare code
+    must name a declared person."""
+    codes = []
+    for spec in meta.informants:
+        code, _, role = (part.strip() for part in spec.partition("="))
+        if not role:
+            study_store.person_id(pdb, code)
+        codes.append(code)
+    if len(set(codes)) != len(codes):
+        raise Conflict("an informant is listed twice")
+    return codes
+
+
+def _describe(what: str, value: str) -> str:
+    if not value:
+        return f"no {what}"
+    return f'{what} "{value}"' if what in ("mode", "place", "interviewer") else f"{what} {value}"
+
+
+def _fix_command(same: Source, differences: list[_Difference]) -> str:
+    """``casebook source set NAME --round R2 ...`` for what differs (by id for an older
+    version or a name that reads as an id)."""
+    ref = same.name if same.current and not same.name.isdigit() else str(same.id)
+    words = ["casebook", "source", "set", ref, *(word for *_, options in differences for word in options)]
+    return " ".join(shlex.quote(word) for word in words)
 
 
 def _interview(pdb: ProjectDB, meta: InterviewMeta) -> NewInterview:
@@ -245,7 +389,8 @@ def _persons_for_speakers(pdb: ProjectDB, interview: NewInterview) -> list[Perso
 
 
 def _speaker_map(meta: InterviewMeta, persons: list[Person]) -> Callable[[str | None], int | None]:
-    """Resolve a speaker label to a person: explicit mapping, code, last word, unique role."""
+    """Resolve a speaker label to a person: explicit mapping, code in parentheses, code,
+    last word, unique role."""
     by_code = {p.code.casefold(): p.id for p in persons}
     by_role: dict[str, set[int]] = {}
     for person in persons:
@@ -264,10 +409,12 @@ def _speaker_map(meta: InterviewMeta, persons: list[Person]) -> Callable[[str | 
         if label in explicit:
             return explicit[label]
         low = label.casefold()
-        for word in (low, low.split()[-1]):
-            if word in by_code:
+        role, code = label_parts(low)  # "mor (11a)": the code in parentheses comes first
+        words = role.split()
+        for word in (code, low, words[-1] if words else None):
+            if word and word in by_code:
                 return by_code[word]
-        roles = by_role.get(low, set())
+        roles = by_role.get(role, set())
         return next(iter(roles)) if len(roles) == 1 else None
 
     return resolve
