@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 
-from casebook.model.sources import Source
+from casebook.model.segments import Segment
 from casebook.storage import code_store, coding_store, source_store
 from casebook.storage.connection import ProjectDB
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A coded passage: where it is, who coded it, what it says."""
-
-    coding_id: int
-    source: Source
-    start: int
-    end: int
-    code: str
-    coder: str
-    speaker: str | None
-    text: str
-    memo: str
 
 
 def segments(

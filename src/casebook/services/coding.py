@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from casebook.coding.spans import check_span
 from casebook.errors import Conflict, NotFound
 from casebook.model.codes import Coding
+from casebook.model.segments import Segment as Segment
+from casebook.model.sources import Source
 from casebook.queries import segments
-from casebook.queries.segments import Segment as Segment
 from casebook.services.project import Project
 from casebook.storage import code_store, coding_store, source_store
 
@@ -24,6 +28,47 @@ def apply_code(
         if coding_store.find_coding(pdb, source.id, start, end, code_id, coder_id) is not None:
             raise Conflict(f"{coder} already coded {start}-{end} of {source.name!r} with {code!r}")
         return coding_store.insert_coding(pdb, source.id, start, end, code_id, coder_id, memo)
+
+
+@dataclass(frozen=True)
+class CodingItem:
+    """One coding to apply with ``apply_codes``: a source (id or name), a span and a code."""
+
+    source: str
+    start: int
+    end: int
+    code: str
+    memo: str = ""
+
+
+def apply_codes(project: Project, items: Sequence[CodingItem], coder: str) -> int:
+    """Apply many codings by ``coder`` in one transaction, all or none (scripts, imports).
+
+    The rules are those of ``apply_code``: the span lies inside its source, the code
+    exists, and a coder codes a span with a code once (also within ``items``)."""
+    pdb = project.pdb
+    rows: list[tuple[int, int, int, int, str]] = []
+    with pdb.atomic():
+        coder_id = coding_store.coder_id(pdb, coder)
+        sources: dict[str, Source] = {}
+        code_ids: dict[str, int] = {}
+        seen: set[tuple[int, int, int, int]] = set()
+        for item in items:
+            if item.source not in sources:
+                sources[item.source] = source_store.get_source(pdb, item.source)
+            if item.code not in code_ids:
+                code_ids[item.code] = code_store.code_id(pdb, item.code)
+            source = sources[item.source]
+            check_span(item.start, item.end, source.chars)
+            key = (source.id, item.start, item.end, code_ids[item.code])
+            if key in seen or coding_store.find_coding(pdb, *key, coder_id) is not None:
+                raise Conflict(
+                    f"{coder} already coded {item.start}-{item.end} of {source.name!r} with {item.code!r}"
+                )
+            seen.add(key)
+            rows.append((*key, item.memo))
+        coding_store.insert_codings(pdb, rows, coder_id)
+    return len(rows)
 
 
 def remove_code(project: Project, source_ref: str, start: int, end: int, code: str, coder: str) -> None:

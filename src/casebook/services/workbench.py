@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from casebook.errors import NotFound, NotYours
 from casebook.model.attributes import AttributeScope, AttributeValue
 from casebook.model.codes import Code, Coding
+from casebook.model.overview import Grid
+from casebook.model.segments import Segment
 from casebook.model.sources import Source, Turn
 from casebook.queries import overview, segments
 from casebook.services import coding
 from casebook.services.project import Project
 from casebook.storage import code_store, coding_store, memo_store, source_store, study_store
+from casebook.text.segmenting import TextUnits
 
 MEMO_KINDS = ("project", "case", "round", "source", "code")
 
@@ -33,23 +36,32 @@ class CodedSpan:
 
 @dataclass(frozen=True)
 class SourceView:
-    """A source opened for coding."""
+    """A source opened for coding, with the selection units (words, sentences) of its text."""
 
     source: Source
     text: str
     turns: list[Turn]
     codings: list[CodedSpan]
+    units: TextUnits
 
 
 def open_source(project: Project, source_id: int) -> SourceView:
     """Text, turns and codings of one source."""
     source = source_store.get_source(project.pdb, str(source_id))
+    text = source_store.source_text(project.pdb, source.id)
     return SourceView(
         source,
-        source_store.source_text(project.pdb, source.id),
+        text,
         source_store.source_turns(project.pdb, source.id),
         codings_of(project, source.id),
+        TextUnits(text),
     )
+
+
+def coded_percent(chars: int, spans: list[tuple[int, int]]) -> int:
+    """The share of a source's ``chars`` covered by at least one of ``spans``, in whole percent."""
+    covered = min(chars, overview.union_length(spans))
+    return round(100 * covered / chars) if chars else 0
 
 
 def codings_of(project: Project, source_id: int, codebook: list[Code] | None = None) -> list[CodedSpan]:
@@ -157,16 +169,24 @@ def codebook(project: Project) -> list[Code]:
 
 
 def pinned(project: Project, coder: str, configured: list[str]) -> list[str]:
-    """Codes for the number keys: configured ones that exist, then the coder's most used."""
-    known = {c.key for c in code_store.list_codes(project.pdb)}
-    chosen = [key for key in configured if key in known]
-    for key in coding_store.code_usage(project.pdb, coder) + coding_store.code_usage(project.pdb):
-        if key not in chosen:
+    """The codes on the number keys 1-9: the configured ones that exist, then the coder's most
+    used, then (for a new coder) the codebook's codes without sub-codes, in codebook order."""
+    codes = code_store.list_codes(project.pdb)
+    known = {c.key for c in codes}
+    parents = {c.parent for c in codes}
+    chosen: list[str] = []
+    ranked = [
+        *configured,
+        *coding_store.code_usage(project.pdb, coder),
+        *(c.key for c in codes if c.key not in parents),
+    ]
+    for key in ranked:
+        if key in known and key not in chosen:
             chosen.append(key)
     return chosen[:9]
 
 
-def grid(project: Project) -> overview.Grid:
+def grid(project: Project) -> Grid:
     """The cases x rounds overview."""
     return overview.study_grid(project.pdb)
 
@@ -185,6 +205,6 @@ def code_segments(
     case: str | None = None,
     round_key: str | None = None,
     coder: str | None = None,
-) -> list[segments.Segment]:
+) -> list[Segment]:
     """Coded passages of a code and its sub-codes."""
     return segments.segments(project.pdb, code, case, round_key, coder)

@@ -12,11 +12,13 @@ from casebook.errors import NotFound
 from casebook.model.codes import Code, CodebookEvent, Distance, Valence
 from casebook.storage.connection import ProjectDB, utc_now
 
+_ON_CURRENT_VERSION = "NOT EXISTS (SELECT 1 FROM sources n WHERE n.previous_id = g.source_id)"
+"""A coding ``g`` counts when no newer version of its source replaced that source."""
+
 _CODE_COLUMNS = (
     "c.id, c.key, c.name, p.key, c.description, c.use_when, c.not_when, c.examples, c.color,"
     " c.distance, c.valence, c.signals, c.aliases, c.guid,"
-    " (SELECT count(*) FROM codings g WHERE g.code_id = c.id"
-    "  AND NOT EXISTS (SELECT 1 FROM sources n WHERE n.previous_id = g.source_id))"
+    f" (SELECT count(*) FROM codings g WHERE g.code_id = c.id AND {_ON_CURRENT_VERSION})"
 )
 
 
@@ -57,6 +59,18 @@ def list_codes(pdb: ProjectDB) -> list[Code]:
 
     walk(None)
     return ordered
+
+
+def counts_by_coder(pdb: ProjectDB, coder: str) -> dict[str, tuple[int, int]]:
+    """Codings per code id on current source versions: (``coder``'s, other coders'), codes
+    without codings left out. Counted by the same rule as ``Code.codings``."""
+    rows = pdb.db.execute(
+        "SELECT c.key, sum(k.name = ?), sum(k.name <> ?) FROM codings g"
+        " JOIN codes c ON c.id = g.code_id JOIN coders k ON k.id = g.coder_id"
+        f" WHERE {_ON_CURRENT_VERSION} GROUP BY c.key",
+        [coder, coder],
+    )
+    return {str(key): (int(mine), int(others)) for key, mine, others in rows}
 
 
 def code_id(pdb: ProjectDB, key: str) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from casebook.model.codes import Coding
 from casebook.storage.connection import ProjectDB, utc_now
 
@@ -27,6 +29,17 @@ def insert_coding(
         [source_id, start, end, code_id, coder, utc_now(), memo],
     )
     return int(cur.lastrowid or 0)
+
+
+def insert_codings(pdb: ProjectDB, rows: Sequence[tuple[int, int, int, int, str]], coder: int) -> None:
+    """Store many codings by one coder, each row (source, start, end, code, memo), stamped like
+    ``insert_coding``; one statement run for every row, inside the caller's transaction."""
+    now = utc_now()
+    pdb.db.conn.executemany(
+        'INSERT INTO codings (source_id, start, "end", code_id, coder_id, created_at, memo, revision)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM codebook_events))",
+        [(source, start, end, code, coder, now, memo) for source, start, end, code, memo in rows],
+    )
 
 
 def find_coding(pdb: ProjectDB, source_id: int, start: int, end: int, code_id: int, coder: int) -> int | None:

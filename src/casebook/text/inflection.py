@@ -1,16 +1,29 @@
 """Inflection-aware word search for Norwegian: ``møteplass`` finds ``møteplassene``.
 
-Uses the Snowball Norwegian stemmer (PyStemmer, fast and offline), with Unicode-aware
-case folding that keeps æ, ø and å as letters. Loaded lazily on first search.
+Two offline sources of word forms, both loaded lazily on first use (``warm_up`` loads
+them ahead of time, e.g. in a thread while the researcher types a query):
+
+- simplemma's Bokmål and Nynorsk lemma dictionaries, for irregular forms whose stems
+  differ (*engel → englene*, *mann → menn*, *bok → bøkene*);
+- the Snowball Norwegian stemmer (PyStemmer), for words the dictionaries lack and for
+  compounds that end in the word (*barnekoordinatoren* for *koordinator*).
+
+Words are compared in lower case only: æ, ø and å are letters of their own and never
+folded, so ``får`` never matches ``far``.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+import threading
+from collections.abc import Callable
+from functools import cache, lru_cache
 from typing import Any
 
 _WORD = re.compile(r"\w+")
+_LANGUAGES = ("nb", "nn")
+MIN_STEM = 4  # shorter stems are too ambiguous (``far``/``fare``): lemmas decide there
+MIN_HEAD = 5  # a compound must end in at least this much of the word (``…koordinator``)
 
 
 @cache
@@ -20,25 +33,73 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("norwegian")
 
 
+_lookups: list[Callable[[str, str], str | None]] = []
+_loading = threading.Lock()
+
+
+def _lemma_lookup() -> Callable[[str, str], str | None]:
+    """simplemma's dictionary lookup, its dictionaries loaded once even when two threads ask."""
+    with _loading:
+        if not _lookups:
+            from simplemma.strategies import DictionaryLookupStrategy
+
+            strategy = DictionaryLookupStrategy()
+            for lang in _LANGUAGES:
+                strategy.get_lemma("barna", lang)  # loads that language's dictionary
+            _lookups.append(strategy.get_lemma)
+        return _lookups[0]
+
+
+def warm_up(text: str = "") -> None:
+    """Load the stemmer and the lemma dictionaries (about half a second, once), and analyse
+    the words of ``text`` ahead of a search in it."""
+    _analyse("barna")
+    for word in _words(text)[1]:
+        _analyse(word)
+
+
 def stem(word: str) -> str:
     """The Norwegian stem of one word (lower case)."""
     return str(_stemmer().stemWord(word.lower()))
 
 
+@lru_cache(maxsize=200_000)
+def _analyse(word: str) -> tuple[str, frozenset[str]]:
+    """Stem and dictionary lemmas (Bokmål and Nynorsk) of one lower-case word."""
+    lookup = _lemma_lookup()
+    lemmas = {lemma.lower() for lang in _LANGUAGES if (lemma := lookup(word, lang))}
+    return str(_stemmer().stemWord(word)), frozenset(lemmas)
+
+
+@lru_cache(maxsize=4)
+def _words(text: str) -> tuple[tuple[tuple[int, int, str], ...], frozenset[str]]:
+    """Every word of ``text`` with its offsets (lower case), and the distinct words."""
+    words = tuple((m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text))
+    return words, frozenset(w for _, _, w in words)
+
+
+def is_form_of(word: str, query: str) -> bool:
+    """Is ``word`` an inflected form of ``query``, or a compound ending in it? (Both lower case.)"""
+    if word == query:
+        return True
+    q_stem, q_lemmas = _analyse(query)
+    w_stem, w_lemmas = _analyse(word)
+    if q_lemmas & w_lemmas:
+        return True
+    if len(q_stem) >= MIN_STEM and w_stem == q_stem:
+        return True
+    if len(q_stem) >= MIN_HEAD and w_stem.endswith(q_stem):
+        return True
+    heads = [q for q in q_lemmas if len(q) >= MIN_HEAD]
+    return any(w.endswith(q) for w in w_lemmas for q in heads)
+
+
 def find_inflected(text: str, query: str) -> list[tuple[int, int]]:
-    """Words of ``text`` that share the stem of the one-word ``query`` (or contain it as a compound head)."""
+    """Words of ``text`` that are forms of the one-word ``query`` (or compounds ending in it)."""
     words = query.split()
-    if len(words) != 1:
+    if len(words) != 1 or not _WORD.fullmatch(words[0]):
         return []
-    target = stem(words[0])
-    if len(target) < 3:
-        return []
-    hits = []
-    for match in _WORD.finditer(text):
-        word = match.group().lower()
-        if not word.startswith(target[:2]) and target not in word:
-            continue
-        word_stem = stem(word)
-        if word_stem == target or (len(target) >= 5 and word_stem.endswith(target)):
-            hits.append((match.start(), match.end()))
-    return hits
+    target = words[0].lower()
+    tokens, distinct = _words(text)
+    matching = {word for word in distinct if is_form_of(word, target)}
+    return [(start, end) for start, end, word in tokens if word in matching]

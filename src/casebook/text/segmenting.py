@@ -102,8 +102,66 @@ def paragraph_at(text: str, offset: int, lo: int = 0, hi: int | None = None) -> 
 
 
 def find_all(text: str, query: str) -> list[tuple[int, int]]:
-    """Every case-insensitive occurrence of ``query``; æ, ø and å are never folded."""
-    if not query:
+    """Every case-insensitive occurrence of ``query``; æ, ø and å are never folded.
+
+    Spaces in the query match any run of whitespace, so a phrase is found across a line break."""
+    parts = query.split()
+    if not parts:
         return []
-    pattern = re.compile(re.escape(query), re.IGNORECASE)
+    pattern = re.compile(r"\s+".join(re.escape(part) for part in parts), re.IGNORECASE)
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def words_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to the whole words it starts and ends in (no trimming)."""
+    while start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
+        start -= 1
+    while 0 < end < len(text) and _is_word_char(text[end]) and _is_word_char(text[end - 1]):
+        end += 1
+    return start, end
+
+
+class TextUnits:
+    """The selection units of one text (words, sentences, paragraphs), bound to that text.
+
+    Handed to the transcript widget, which moves and selects by these units without
+    knowing how they are found."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def next_word(self, offset: int) -> int:
+        """Start of the next word after ``offset``."""
+        return next_word(self.text, offset)
+
+    def prev_word(self, offset: int) -> int:
+        """Start of the word before ``offset``."""
+        return prev_word(self.text, offset)
+
+    def word_end(self, offset: int) -> int:
+        """End of the word at or after ``offset``."""
+        return word_end(self.text, offset)
+
+    def snap_to_words(self, start: int, end: int) -> tuple[int, int]:
+        """``[start, end)`` widened to whole words and trimmed."""
+        return snap_to_words(self.text, start, end)
+
+    def sentence_at(self, offset: int, lo: int, hi: int) -> tuple[int, int]:
+        """The sentence around ``offset`` within ``[lo, hi)``."""
+        return sentence_at(self.text, offset, lo, hi)
+
+    def next_sentence(self, offset: int, hi: int) -> int:
+        """End of the sentence that contains or follows ``offset``."""
+        return next_sentence(self.text, offset, hi)
+
+    def prev_sentence(self, offset: int, lo: int) -> int:
+        """Start of the sentence before ``offset``."""
+        return prev_sentence(self.text, offset, lo)
+
+    def paragraph_at(self, offset: int, lo: int, hi: int) -> tuple[int, int]:
+        """The paragraph around ``offset`` within ``[lo, hi)``."""
+        return paragraph_at(self.text, offset, lo, hi)
+
+    def trim(self, start: int, end: int) -> tuple[int, int]:
+        """``[start, end)`` without leading or trailing whitespace."""
+        return trim(self.text, start, end)

@@ -1,8 +1,12 @@
-"""Fuzzy code picker: type part of a name, an id or an alias; recent codes first."""
+"""Fuzzy code picker: type part of a name, an id or an alias; recent codes first.
+
+``enter`` applies the highlighted code and closes; ``tab`` applies it and keeps the picker
+open for the next code of the same passage (double coding), when the caller allows it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,7 +17,12 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from casebook.model.codes import Code
+from casebook.tui import strings
+from casebook.tui.strings import shown
 from casebook.tui.widgets.code_tree import code_label
+
+ApplyMore = Callable[[str], str]
+"""Applies a code while the picker stays open; returns what to tell the researcher."""
 
 
 def score(code: Code, query: str) -> int:
@@ -52,7 +61,10 @@ def rank(codes: Sequence[Code], query: str, recent: Sequence[str]) -> list[Code]
 
 
 class CodePicker(ModalScreen[tuple[str, bool] | None]):
-    """Returns (code id, keep open) or None; ``tab`` applies and keeps the picker open."""
+    """Returns (code id, False) on enter, or None on escape.
+
+    With ``apply_more``, ``tab`` hands the highlighted code to it and stays open, ready for
+    the next code; without it, ``tab`` chooses like enter (returning (code id, True))."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="picker.cancel"),
@@ -62,19 +74,30 @@ class CodePicker(ModalScreen[tuple[str, bool] | None]):
         Binding("up", "cursor(-1)", "Previous", show=False, priority=True, id="picker.previous"),
     ]
 
-    def __init__(self, codes: Sequence[Code], recent: Sequence[str], title: str = "Apply code") -> None:
+    def __init__(
+        self,
+        codes: Sequence[Code],
+        recent: Sequence[str],
+        title: str = "Apply code",
+        apply_more: ApplyMore | None = None,
+    ) -> None:
         super().__init__()
         self.codes = list(codes)
         self.recent = list(recent)
         self.title_text = title
+        self.apply_more = apply_more
         self.shown: list[Code] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Static(self.title_text, classes="dialog-title")
+            hint = "   enter apply · tab apply, keep open · escape close" if self.apply_more else ""
+            yield Static(
+                Text.assemble(shown(self.title_text, one_line=True), (hint, "dim")), classes="dialog-title"
+            )
             yield Input(placeholder="type part of a name, id or alias…", id="picker-query")
             yield OptionList(id="picker-options")
             yield Static("", id="picker-definition")
+            yield Static("", id="picker-applied")
 
     def on_mount(self) -> None:
         self._refill("")
@@ -100,11 +123,11 @@ class CodePicker(ModalScreen[tuple[str, bool] | None]):
 
     def _describe(self, code: Code) -> None:
         text = Text()
-        text.append(code.name + "\n", style="bold")
-        text.append(code.description or "(no definition)")
+        text.append(shown(code.name, one_line=True) + "\n", style="bold")
+        text.append(shown(code.description) or "(no definition)")
         if code.use_when:
-            text.append("\nBruk når: ", style="bold")
-            text.append(code.use_when)
+            text.append("\n" + strings.USE_WHEN, style="bold")
+            text.append(shown(code.use_when))
         self.query_one("#picker-definition", Static).update(text)
 
     def action_cursor(self, delta: int) -> None:
@@ -114,8 +137,17 @@ class CodePicker(ModalScreen[tuple[str, bool] | None]):
 
     def action_choose(self, keep_open: bool) -> None:
         options = self.query_one(OptionList)
-        if options.highlighted is not None and options.highlighted < len(self.shown):
-            self.dismiss((self.shown[options.highlighted].key, keep_open))
+        if options.highlighted is None or options.highlighted >= len(self.shown):
+            return
+        key = self.shown[options.highlighted].key
+        if not keep_open or self.apply_more is None:
+            self.dismiss((key, keep_open))
+            return
+        message = self.apply_more(key)
+        self.query_one("#picker-applied", Static).update(Text(shown(message), style="bold"))
+        query = self.query_one(Input)
+        query.value = ""  # ready for the next code; Input.Changed refills the list
+        query.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:

@@ -1,16 +1,50 @@
-"""Small dialogs: a text prompt, a choice from a list, a yes/no confirmation, a memo."""
+"""Small dialogs: a text prompt, a choice from a list, a yes/no confirmation, a memo.
+
+Titles, options and edited text are the researcher's data: never parsed as markup, and
+control characters (ESC among them) are drawn as visible symbols, never sent raw.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widgets import Button, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+
+from casebook.tui.strings import shown
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _visible(strip: Strip) -> Strip:
+    """``strip`` with control characters drawn as symbols (the text itself is unchanged)."""
+    if not any(_CONTROL.search(segment.text) for segment in strip):
+        return strip
+    width = strip.cell_length
+    safe = [Segment(shown(text, one_line=True), style, control) for text, style, control in strip]
+    return Strip(safe).crop(0, width)
+
+
+class SafeInput(Input):
+    """An Input that shows control characters in its value as symbols."""
+
+    def render_line(self, y: int) -> Strip:
+        return _visible(super().render_line(y))
+
+
+class SafeTextArea(TextArea):
+    """A TextArea that shows control characters in its text as symbols."""
+
+    def render_line(self, y: int) -> Strip:
+        return _visible(super().render_line(y))
 
 
 class Prompt(ModalScreen[str | None]):
@@ -24,8 +58,8 @@ class Prompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Static(shown(self.title_text), classes="dialog-title", markup=False)
+            yield SafeInput(self.value, placeholder=self.placeholder, id="prompt-input")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
@@ -45,9 +79,10 @@ class Choice(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(shown(self.title_text), classes="dialog-title", markup=False)
             yield OptionList(
-                *[Option(Text(label), id=key) for key, label in self.options], id="choice-options"
+                *[Option(Text(shown(label, one_line=True)), id=key) for key, label in self.options],
+                id="choice-options",
             )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -71,7 +106,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-title", markup=False)
+            yield Static(shown(self.question), classes="dialog-title", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Yes (y)", variant="error", id="yes")
                 yield Button("No (n)", id="no")
@@ -98,10 +133,12 @@ class MemoEditor(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog memo"):
             yield Static(
-                Text.assemble(self.title_text, ("   ctrl+s save · escape discard", "dim")),
+                Text.assemble(
+                    shown(self.title_text, one_line=True), ("   ctrl+s save · escape discard", "dim")
+                ),
                 classes="dialog-title",
             )
-            yield TextArea(self.text, id="memo-text")
+            yield SafeTextArea(self.text, id="memo-text")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

@@ -7,27 +7,31 @@ from typing import Any
 
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from casebook.errors import CasebookError, NotYours
 from casebook.model.codes import Code
+from casebook.model.counts import CodeCount
 from casebook.model.sources import Source
-from casebook.queries.overview import union_length
-from casebook.services import workbench
-from casebook.text import inflection, segmenting
+from casebook.services import search, workbench
+from casebook.services import tree as tree_service
+from casebook.tui import strings
 from casebook.tui.callbacks import if_text
 from casebook.tui.context import Workbench
 from casebook.tui.dialogs.code_picker import CodePicker
 from casebook.tui.dialogs.simple import Choice, Confirm, Prompt
 from casebook.tui.screens.memo_actions import MemoActions
+from casebook.tui.strings import shown
 from casebook.tui.undo import Step
 from casebook.tui.widgets.code_tree import CodeTree
 from casebook.tui.widgets.definition import describe
+from casebook.tui.widgets.layout import fit_names
 from casebook.tui.widgets.transcript import Span, TranscriptView
 
 INTERVIEWER = {
@@ -106,6 +110,7 @@ class CodingScreen(MemoActions, Screen[None]):
         self.goto = goto
         self.codes: list[Code] = []
         self.hits: list[tuple[int, int]] = []
+        self._found = ""  # what the last search found, for the status line
         self.source: Source | None = None
         self.pins: list[str] = []
         self.show_others = True
@@ -119,6 +124,7 @@ class CodingScreen(MemoActions, Screen[None]):
                 yield CodeTree(id="code-tree")
             yield TranscriptView(id="transcript")
         yield Static("", id="definition")
+        yield Static("", id="pins")
         yield Static("", id="status")
         yield Footer()
 
@@ -129,8 +135,9 @@ class CodingScreen(MemoActions, Screen[None]):
         self.pins = workbench.pinned(self.bench.project, self.bench.coder, self.bench.config.pinned)
         transcript = self.query_one(TranscriptView)
         transcript.speaker_styles = self._speaker_styles(view.turns)
-        transcript.load(view.text, view.turns, self._spans(view.codings))
-        self.query_one(CodeTree).show_codes(self.codes)
+        transcript.load(view.text, view.turns, self._spans(view.codings), view.units)
+        self.query_one(CodeTree).show_codes(self.codes, counts=self._counts())
+        self._show_pins()
         transcript.focus()
         if self.goto:
             self.call_after_refresh(transcript.select, *self.goto)
@@ -138,6 +145,10 @@ class CodingScreen(MemoActions, Screen[None]):
         self._status("t turn · s sentence · v mark · a code · 1-9 pinned · x uncode · u undo · ? help")
 
     # ---- helpers ------------------------------------------------------------------
+    def _counts(self) -> dict[str, CodeCount]:
+        """Codings per code, yours and other coders' (the tree shows both)."""
+        return tree_service.code_counts(self.bench.project, self.bench.coder)
+
     def _speaker_styles(self, turns: list[Any]) -> dict[str, Style]:
         styles = {}
         for turn in turns:
@@ -170,67 +181,102 @@ class CodingScreen(MemoActions, Screen[None]):
         codings = workbench.codings_of(self.bench.project, self.source_id, self.codes)
         self.query_one(TranscriptView).set_spans(self._spans(codings))
         tree = self.query_one(CodeTree)
-        tree.show_codes(self.codes, self.query_one("#code-filter", Input).value)
+        tree.show_codes(self.codes, self.query_one("#code-filter", Input).value, self._counts())
+        self._show_pins()  # a code may have been renamed
         self._update_header()
 
     def _update_header(self) -> None:
         source = self.source
         if source is None:
             return
-        covered = union_length([(s.start, s.end) for s in self.spans])
-        percent = round(100 * covered / source.chars) if source.chars else 0
-        self.app.sub_title = (
+        percent = workbench.coded_percent(source.chars, [(s.start, s.end) for s in self.spans])
+        self.app.sub_title = shown(
             f"{source.case or '–'} · {source.round or '–'} · {source.name}"
             f"{'' if source.current else f' (v{source.version}, old)'} · {percent}% coded"
-            f" · coder: {self.bench.coder}"
+            f" · coder: {self.bench.coder}",
+            one_line=True,
         )
 
     def _status(self, text: str) -> None:
-        self.query_one("#status", Static).update(Text(text, style="dim"))
+        self.query_one("#status", Static).update(Text(shown(text, one_line=True), style="dim"))
+
+    def _tell(self, text: str, severity: SeverityLevel = "information", timeout: float | None = None) -> None:
+        """A notification; its text (which may quote the researcher's data) is never markup."""
+        self.notify(shown(text), severity=severity, timeout=timeout, markup=False)
 
     def _error(self, exc: CasebookError) -> None:
-        self.notify(str(exc), severity="error", timeout=6)
+        self._tell(str(exc), severity="error", timeout=6)
+
+    def _show_pins(self) -> None:
+        """The line naming the codes on the number keys: ``pinned  1 Barnekoordinator  2 …``."""
+        names = [shown(code.name if (code := self._code(key)) else key, one_line=True) for key in self.pins]
+        line = Text(" pinned ", style="dim")
+        if not names:
+            line.append(strings.PINS_NONE, style="dim")
+        room = self.app.size.width - len(line) - 4 * len(names) - 1
+        for number, name in enumerate(fit_names(names, room), 1):
+            code = self._code(self.pins[number - 1])
+            line.append(f" {number}", style="bold")
+            line.append(" ■" if code else " ", style=code.color if code else "")
+            line.append(name)
+        line.no_wrap, line.overflow = True, "ellipsis"
+        self.query_one("#pins", Static).update(line)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.pins and self.is_mounted:
+            self._show_pins()
 
     def _code(self, key: str) -> Code | None:
         return next((c for c in self.codes if c.key == key), None)
 
     # ---- coding ---------------------------------------------------------------------
     def action_apply(self) -> None:
+        """Open the code picker: enter applies a code and closes, tab applies and stays open."""
         transcript = self.query_one(TranscriptView)
         if transcript.selection is None:
-            self.notify("Select a passage first: t turn, s sentence, v to mark, or drag with the mouse.")
+            self._tell("Select a passage first: t turn, s sentence, v to mark, or drag with the mouse.")
             return
-        self.app.push_screen(CodePicker(self.codes, self.bench.recent + self.pins), self._picked)
+        applied: list[str] = []
 
-    def _picked(self, result: tuple[str, bool] | None) -> None:
-        if result is None:
-            return
-        key, keep_open = result
-        self.apply_code(key)
-        if keep_open:
-            self.action_apply()
+        def apply_more(key: str) -> str:
+            name = self._code_name(key)
+            if not self.apply_code(key, keep_selection=True):
+                return strings.PICKED_FAILED.format(name=name)
+            applied.append(key)
+            return strings.PICKED_MORE.format(name=name, n=len(applied))
+
+        picker = CodePicker(self.codes, self.bench.recent + self.pins, apply_more=apply_more)
+        self.app.push_screen(picker, lambda result: self._picked(result, applied))
+
+    def _picked(self, result: tuple[str, bool] | None, applied: list[str]) -> None:
+        if result is not None:
+            self.apply_code(result[0])
+        elif applied:  # closed after tab applied codes: the passage is done
+            self.query_one(TranscriptView).clear_selection()
 
     def action_pinned(self, number: int) -> None:
         if number - 1 < len(self.pins):
             self.apply_code(self.pins[number - 1])
         else:
-            self.notify(
-                f"No code pinned to {number} yet: pin codes in the config file, or code with a first."
-            )
+            self._tell(strings.PIN_MISSING.format(number=number))
 
-    def apply_code(self, key: str) -> None:
-        """Code the current selection with ``key`` (undoable)."""
+    def _code_name(self, key: str) -> str:
+        code = self._code(key)
+        return code.name if code else key
+
+    def apply_code(self, key: str, keep_selection: bool = False) -> bool:
+        """Code the current selection with ``key`` (undoable); False when nothing was coded."""
         selection = self.query_one(TranscriptView).selection
         if selection is None:
-            self.notify("Select a passage first: t turn, s sentence, v to mark.")
-            return
+            self._tell("Select a passage first: t turn, s sentence, v to mark.")
+            return False
         start, end = selection
         project, coder = self.bench.project, self.bench.coder
         try:
             holder = [workbench.apply(project, self.source_id, start, end, key, coder)]
         except CasebookError as exc:
             self._error(exc)
-            return
+            return False
         self.bench.used(key)
 
         def undo() -> None:
@@ -241,7 +287,8 @@ class CodingScreen(MemoActions, Screen[None]):
 
         self.bench.history.push(Step(f"code {key}", undo, redo, self.source_id))
         transcript = self.query_one(TranscriptView)
-        transcript.action_clear_selection()
+        if not keep_selection:
+            transcript.clear_selection()
         code = self._code(key)
         if code is None:  # the codebook changed under us: redraw everything
             self._reload()
@@ -253,17 +300,21 @@ class CodingScreen(MemoActions, Screen[None]):
             self.query_one(CodeTree).update_counts(self.codes)
             self._update_header()
         self._status(f"Coded {end - start} characters as {code.name if code else key}. u undoes.")
+        return True
 
     def _codings_at_cursor(self) -> list[Span]:
+        """Codings under the selection, else at the cursor, else ending right before it
+        (where the cursor stands after coding a passage)."""
         cursor = self.query_one(TranscriptView).cursor
         selection = self.query_one(TranscriptView).selection
         lo, hi = selection if selection else (cursor, cursor + 1)
-        return [s for s in self.spans if s.start < hi and s.end > lo]
+        here = [s for s in self.spans if s.start < hi and s.end > lo]
+        return here or ([s for s in self.spans if s.end == cursor] if not selection else [])
 
     def action_remove(self) -> None:
         here = self._codings_at_cursor()
         if not here:
-            self.notify("No coding at the cursor.")
+            self._tell("No coding at the cursor.")
         elif len(here) == 1:
             self._remove(here[0].id)
         else:
@@ -325,7 +376,7 @@ class CodingScreen(MemoActions, Screen[None]):
             else next((s for s in reversed(starts) if s < cursor), None)
         )
         if target is None:
-            self.notify("No more codings in that direction.")
+            self._tell("No more codings in that direction.")
             return
         span = min((s for s in self.spans if s.start == target), key=lambda s: s.end)
         transcript.select(span.start, span.end)
@@ -342,7 +393,7 @@ class CodingScreen(MemoActions, Screen[None]):
             if not any(s.start < turn.end and s.end > turn.body_start for s in self.spans):
                 transcript.go_to(turn.body_start)
                 return
-        self.notify("No uncoded turn in that direction.")
+        self._tell("No uncoded turn in that direction.")
 
     def action_switch_focus(self) -> None:
         tree, transcript = self.query_one(CodeTree), self.query_one(TranscriptView)
@@ -376,30 +427,52 @@ class CodingScreen(MemoActions, Screen[None]):
 
     # ---- search ----------------------------------------------------------------------
     def action_search(self) -> None:
-        self.app.push_screen(Prompt("Search the transcript (æ, ø, å exact; word forms too)"), self._search)
+        """Ask for words to find; the word-form dictionaries load while the researcher types."""
+        text = self.query_one(TranscriptView).text
+        self.run_worker(lambda: search.prepare(text), thread=True, exclusive=True, group="search-prepare")
+        self.app.push_screen(Prompt(strings.SEARCH_PROMPT), self._search)
 
     def _search(self, query: str | None) -> None:
         transcript = self.query_one(TranscriptView)
-        if not query:
+        if not query or not query.strip():
+            self.hits, self._found = [], ""
             transcript.set_hits([])
             return
-        exact = segmenting.find_all(transcript.text, query)
-        inflected = [h for h in inflection.find_inflected(transcript.text, query) if h not in exact]
-        self.hits = sorted(exact + inflected)
+        found = search.search_source(transcript.text, query)
+        self.hits = found.all
         transcript.set_hits(self.hits)
-        self._status(
-            f"{len(exact)} exact, {len(inflected)} other word forms of «{query}» · . next, , previous"
+        if not self.hits:
+            self._found = ""
+            self._status(strings.SEARCH_NONE.format(query=found.query))
+            return
+        self._found = strings.search_summary(
+            found.query, len(found.exact), len(found.other), len(found.partial)
         )
-        self.action_next_hit(1)
+        self._next_hit(1, transcript.cursor - 1)  # a hit right at the cursor comes first
 
     def action_next_hit(self, direction: int) -> None:
-        transcript = self.query_one(TranscriptView)
-        cursor = transcript.cursor
-        after = [h for h in self.hits if (h[0] > cursor if direction > 0 else h[0] < cursor)]
-        if not after:
+        """Go to the next (or previous) hit, wrapping around at the end (or the start)."""
+        self._next_hit(direction, self.query_one(TranscriptView).cursor)
+
+    def _next_hit(self, direction: int, cursor: int) -> None:
+        if not self.hits:
+            self._status(strings.SEARCH_NO_QUERY)
             return
-        hit = after[0] if direction > 0 else after[-1]
-        transcript.go_to(hit[0])
+        transcript = self.query_one(TranscriptView)
+        last = len(self.hits) - 1
+        if direction > 0:
+            index = next((i for i, hit in enumerate(self.hits) if hit[0] > cursor), None)
+            wrapped, index = (True, 0) if index is None else (False, index)
+        else:
+            index = next((i for i in range(last, -1, -1) if self.hits[i][0] < cursor), None)
+            wrapped, index = (True, last) if index is None else (False, index)
+        transcript.go_to(self.hits[index][0])
+        where = f"hit {index + 1} of {last + 1}"
+        if wrapped:
+            message = strings.SEARCH_WRAPPED_TOP if direction > 0 else strings.SEARCH_WRAPPED_BOTTOM
+            self._tell(message.capitalize() + ".", timeout=3)
+            where += f" ({message})"
+        self._status(f"{self._found} · {where} · . next, , previous")
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -16,6 +16,7 @@ from casebook.errors import CasebookError
 from casebook.services import codebook as codebook_service
 from casebook.services.importer import import_files, manifest_batch
 from casebook.services.project import Project
+from casebook.tui.strings import shown
 
 
 def import_manifest(app: App[Any], project_path: Path, manifest: Path, done: Any) -> None:
@@ -27,7 +28,7 @@ def import_manifest(app: App[Any], project_path: Path, manifest: Path, done: Any
 
         def progress(phase: str, count: int, total: int) -> None:
             if not worker.is_cancelled and (count == total or count % 10 == 0):
-                app.call_from_thread(app.notify, f"{phase} {count}/{total}", timeout=2)
+                app.call_from_thread(app.notify, f"{phase} {count}/{total}", timeout=2, markup=False)
 
         with Project.open(project_path) as project:
             report = import_files(project, batch.items, progress=progress, study=batch.study)
@@ -53,16 +54,22 @@ def export_codebook(app: App[Any], project_path: Path, target: Path) -> None:
 
 
 def _run(app: App[Any], work: Any, done: Any, name: str) -> None:
+    def say(message: str, error: bool = False) -> None:  # file names and errors shown verbatim
+        severity = "error" if error else "information"
+        app.call_from_thread(
+            app.notify, shown(message), severity=severity, timeout=10 if error else 5, markup=False
+        )
+
     def job() -> None:
         try:
             message = work()
         except CasebookError as exc:
-            app.call_from_thread(app.notify, str(exc), severity="error", timeout=10)
+            say(str(exc), error=True)
             return
         except OSError as exc:
-            app.call_from_thread(app.notify, f"{name} failed: {exc}", severity="error", timeout=10)
+            say(f"{name} failed: {exc}", error=True)
             return
-        app.call_from_thread(app.notify, message)
+        say(message)
         app.call_from_thread(done)
 
     app.run_worker(job, thread=True, name=name, group=name, exclusive=True)

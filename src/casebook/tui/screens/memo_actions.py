@@ -41,6 +41,9 @@ class MemoActions(_Base):
     def _error(self, exc: CasebookError) -> None:
         raise NotImplementedError
 
+    def _tell(self, text: str) -> None:
+        raise NotImplementedError
+
     def action_memo(self) -> None:
         here = self._codings_at_cursor()
         if here:
@@ -75,7 +78,7 @@ class MemoActions(_Base):
         if kind == "code":
             key = self.query_one(CodeTree).cursor_node.data or ""  # type: ignore[union-attr]
         if kind in ("case", "round") and not key:
-            self.notify(f"This source has no {kind}.")
+            self._tell(f"This source has no {kind}.")
             return
         try:
             target = workbench.memo_target(self.bench.project, kind, key)
@@ -118,4 +121,6 @@ class MemoActions(_Base):
             workbench.set_coding_memo(project, coding_id, text)
 
         self.bench.history.push(Step("coding memo", undo, redo, self.source_id))
-        self._status("Memo saved. u undoes.")
+        lines = text.strip().splitlines()
+        quoted = lines[0] + (" …" if len(lines) > 1 else "") if lines else ""
+        self._status(f"Memo saved: «{quoted}». u undoes." if quoted else "Memo removed. u undoes.")

@@ -14,12 +14,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from casebook.model.attributes import AttributeValue
-from casebook.queries.overview import Grid, SourceCoverage
+from casebook.model.overview import Grid, SourceCoverage
 from casebook.services import workbench
 from casebook.tui import strings
 from casebook.tui.callbacks import if_text
 from casebook.tui.context import Workbench
 from casebook.tui.dialogs.simple import Choice, Prompt
+from casebook.tui.strings import shown
 
 KINDS = ["all", "family", "municipality", "other"]
 CELL_WIDTH = 22
@@ -37,7 +38,8 @@ def cell_text(sources: list[SourceCoverage]) -> Text:
     coders = sorted({c for s in sources for c in s.coders})
     text = Text(f"{symbol} ", style=style)
     text.append(f"{strings.count(len(sources), 'source')} {percent}%")
-    who = coders[0] if len(coders) == 1 else strings.count(len(coders), "coder") if coders else ""
+    who = shown(coders[0], one_line=True) if len(coders) == 1 else ""
+    who = strings.count(len(coders), "coder") if len(coders) > 1 else who
     if who and len(text) + 1 + len(who) <= CELL_WIDTH:  # never a cut name: the panel lists them all
         text.append(f" {who}", style="dim")
     return text
@@ -102,8 +104,8 @@ class OverviewScreen(Screen[None]):
         table.add_column("Case", key="case", width=max([4, *(len(c.key) for c in self.grid.cases)]))
         table.add_column("Kind", key="kind", width=12)
         for round_ in self.grid.rounds:
-            label = round_.key + (" (baseline)" if round_.baseline else "")
-            table.add_column(label, key=round_.key, width=CELL_WIDTH)
+            label = shown(round_.key, one_line=True) + (" (baseline)" if round_.baseline else "")
+            table.add_column(Text(label), key=round_.key, width=CELL_WIDTH)
         if any(k[1] is None for k in self.grid.cells):
             table.add_column("no round", key="-", width=CELL_WIDTH)
         self.rows = []
@@ -111,7 +113,7 @@ class OverviewScreen(Screen[None]):
         for case in self.grid.cases:
             if not self._visible(case.key, case.kind.value, case.label, values.get(case.key, [])):
                 continue
-            cells: list[Any] = [Text(case.key, style="bold"), case.kind.value]
+            cells: list[Any] = [Text(shown(case.key, one_line=True), style="bold"), Text(case.kind.value)]
             cells += [cell_text(self.grid.cell(case.key, r.key)) for r in self.grid.rounds]
             if len(table.columns) > len(self.grid.rounds) + 2:
                 cells.append(cell_text(self.grid.cell(case.key, None)))
@@ -137,19 +139,21 @@ class OverviewScreen(Screen[None]):
         assert self.grid is not None
         case = next(c for c in self.grid.cases if c.key == case_key)
         text = Text()
-        text.append(f"{case.key}  {case.label}\n", style="bold")
+        text.append(shown(f"{case.key}  {case.label}", one_line=True) + "\n", style="bold")
         text.append(f"{case.kind.value}\n\n", style="dim")
         history: dict[str, list[str]] = {}
         for value in workbench.case_attribute_map(self.bench.project, case_key).get(case_key, []):
             step = f"{value.round}: {value.value}" if value.round else value.value
             history.setdefault(value.attribute, []).append(step)
         for name, steps in history.items():
-            text.append(f"{name}: ", style="bold")
-            text.append(" → ".join(steps) + "\n")
+            text.append(f"{shown(name, one_line=True)}: ", style="bold")
+            text.append(shown(" → ".join(steps), one_line=True) + "\n")
         persons = [p for p in self.bench.project.persons() if case_key in p.cases]
         if persons:
-            text.append("\npersons: ", style="bold")
-            text.append(", ".join(f"{p.code} ({p.profession or p.role})" for p in persons) + "\n")
+            text.append("\npersons:\n", style="bold")
+            for person in persons:
+                about = " · ".join(part for part in (person.label, person.profession or person.role) if part)
+                text.append(shown(f"  {person.code}  {about}", one_line=True) + "\n")
         codings = sum(
             s.coded_chars > 0
             for r in [*self.grid.rounds, None]
@@ -159,7 +163,7 @@ class OverviewScreen(Screen[None]):
         coders = sorted({c for s in cells for c in s.coders})
         if coders:
             text.append("\ncoders: ", style="bold")
-            text.append(", ".join(coders) + "\n")
+            text.append(shown(", ".join(coders), one_line=True) + "\n")
         text.append(f"\nsources with codings: {codings}", style="dim")
         self.query_one("#case-details", Static).update(text)
 
@@ -189,11 +193,13 @@ class OverviewScreen(Screen[None]):
             self._open(sources[0].source.id)
         else:
             options = [
-                (str(s.source.id), f"{s.source.name}  ({s.source.round or '–'}, {s.percent}% coded)")
+                (str(s.source.id), shown(f"{s.source.name}  ({s.source.round or '–'}, {s.percent}% coded)"))
                 for s in sources
             ]
+            where = case_key if column < 2 else f"{case_key} · {round_keys[column - 2] or 'no round'}"
             self.app.push_screen(
-                Choice(f"Open which source of {case_key}?", options), if_text(lambda c: self._open(int(c)))
+                Choice(shown(f"Open which source of {where}?"), options),
+                if_text(lambda c: self._open(int(c))),
             )
 
     def _open(self, source_id: int) -> None:
@@ -243,7 +249,7 @@ class OverviewScreen(Screen[None]):
     def _import(self, path: str) -> None:
         from casebook.tui.screens import jobs
 
-        self.notify(f"Importing {path} …")
+        self.notify(shown(f"Importing {path} …"), markup=False)
         jobs.import_manifest(self.app, self.bench.project.path, Path(path).expanduser(), self.action_refresh)
 
     def action_export_codebook(self) -> None:

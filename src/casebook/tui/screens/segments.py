@@ -11,12 +11,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from casebook.errors import CasebookError
-from casebook.queries.segments import Segment
+from casebook.model.segments import Segment
 from casebook.services import workbench
 from casebook.tui import strings
 from casebook.tui.context import Workbench
 from casebook.tui.dialogs.code_picker import CodePicker
 from casebook.tui.dialogs.simple import Prompt
+from casebook.tui.strings import shown
 
 
 def open_segments(app: App[Any], bench: Workbench) -> None:
@@ -54,7 +55,7 @@ class SegmentsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.sub_title = f"segments of {self.code}"
+        self.app.sub_title = shown(f"segments of {self.code}", one_line=True)
         self._load()
         self.query_one(DataTable).focus()
 
@@ -68,13 +69,13 @@ class SegmentsScreen(Screen[None]):
                 self.filters.get("coder"),
             )
         except CasebookError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(shown(str(exc)), severity="error", markup=False)
             return
-        shown = " ".join(f"{k}={v}" for k, v in self.filters.items()) or "no filter"
+        filters = " ".join(f"{k}={v}" for k, v in self.filters.items()) or "no filter"
         names = {c.key: c.name for c in workbench.codebook(self.bench.project)}
         title = f" {strings.count(len(self.segments), 'segment')} of {names.get(self.code, self.code)}"
         self.query_one("#segments-title", Static).update(
-            Text(f"{title} · {shown} · f filter · enter go to", style="bold")
+            Text(shown(f"{title} · {filters} · f filter · enter go to", one_line=True), style="bold")
         )
         table = self.query_one(DataTable)
         table.clear(columns=True)
@@ -91,7 +92,7 @@ class SegmentsScreen(Screen[None]):
                 segment.coder,
                 excerpt if len(excerpt) < 90 else excerpt[:87] + "…",
             )
-            table.add_row(*(Text(cell) for cell in cells))
+            table.add_row(*(Text(shown(cell, one_line=True)) for cell in cells))
         self._show_detail(0)
 
     def _show_detail(self, row: int) -> None:
@@ -102,11 +103,11 @@ class SegmentsScreen(Screen[None]):
             return
         segment = self.segments[min(row, len(self.segments) - 1)]
         where = f"{segment.source.name} {segment.start}-{segment.end} · {segment.speaker or '-'}"
-        text = Text(where + "\n", style="dim")
-        text.append(segment.text)
+        text = Text(shown(where, one_line=True) + "\n", style="dim")
+        text.append(shown(segment.text))
         if segment.memo:
             text.append("\nmemo: ", style="bold")
-            text.append(segment.memo)
+            text.append(shown(segment.memo))
         detail.update(text)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -126,7 +127,9 @@ class SegmentsScreen(Screen[None]):
             name, sep, wanted = part.partition("=")
             if not sep or name not in ("case", "round", "coder") or not wanted:
                 self.notify(
-                    f"Unknown filter {part!r}: use case=, round= or coder=", severity="error", markup=False
+                    shown(f"Unknown filter {part!r}: use case=, round= or coder="),
+                    severity="error",
+                    markup=False,
                 )
                 return
             filters[name] = wanted

@@ -98,3 +98,15 @@ class LineIndex:
             for number in self.lines_touched(start, end):
                 table[number].append(index)
         return table
+
+
+def fit_names(names: Sequence[str], room: int) -> list[str]:
+    """Shorten the longest of ``names`` (with …) until together they fit in ``room`` characters.
+
+    Short names stay whole; every name keeps at least its first few letters."""
+    if sum(len(n) for n in names) <= room or not names:
+        return list(names)
+    cap = max(len(n) for n in names)
+    while cap > 4 and sum(min(len(n), cap) for n in names) > room:
+        cap -= 1
+    return [n if len(n) <= cap else n[: cap - 1].rstrip() + "…" for n in names]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from rich.color import Color as RichColor
 from rich.segment import Segment
@@ -23,12 +24,31 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from casebook.model.sources import Turn
-from casebook.text import segmenting
+from casebook.tui.strings import shown
 from casebook.tui.widgets.layout import DisplayLine, LineIndex, wrap
 
 GUTTER = 13  # speaker labels; 7 on narrow terminals
 MARGIN = 16  # code markers and names; 5 (markers only) on narrow terminals
 NARROW = 72
+
+
+class TextUnits(Protocol):
+    """Words, sentences and paragraphs of the shown text, as offsets (given by the screen)."""
+
+    def next_word(self, offset: int) -> int: ...
+    def prev_word(self, offset: int) -> int: ...
+    def word_end(self, offset: int) -> int: ...
+    def snap_to_words(self, start: int, end: int) -> tuple[int, int]: ...
+    def sentence_at(self, offset: int, lo: int, hi: int) -> tuple[int, int]: ...
+    def next_sentence(self, offset: int, hi: int) -> int: ...
+    def prev_sentence(self, offset: int, lo: int) -> int: ...
+    def paragraph_at(self, offset: int, lo: int, hi: int) -> tuple[int, int]: ...
+    def trim(self, start: int, end: int) -> tuple[int, int]: ...
+
+
+def _screen_text(text: str) -> str:
+    """Transcript text as drawn: one cell per character, no control character reaches the terminal."""
+    return shown(text.replace("\t", " "), one_line=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +112,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.text = ""
+        self.units: TextUnits | None = None
         self.turns: list[Turn] = []
         self.speaker_styles: dict[str, Style] = {}
         self.spans: list[Span] = []
@@ -107,9 +128,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self._layout_width = 0
 
     # ---- data in -------------------------------------------------------------------
-    def load(self, text: str, turns: Sequence[Turn], spans: Sequence[Span]) -> None:
-        """Show a new transcript (cursor at the top, nothing selected)."""
-        self.text, self.turns = text, list(turns)
+    def load(self, text: str, turns: Sequence[Turn], spans: Sequence[Span], units: TextUnits) -> None:
+        """Show a new transcript (cursor at the top, nothing selected); ``units`` are its words
+        and sentences, for moving and selecting."""
+        self.text, self.turns, self.units = text, list(turns), units
         self.cursor, self.select_from, self._marking = (turns[0].body_start if turns else 0), None, False
         self.spans = list(spans)
         self._layout_width = 0
@@ -138,9 +160,9 @@ class TranscriptView(ScrollView, can_focus=True):
     @property
     def selection(self) -> tuple[int, int] | None:
         """The selected span snapped to whole words, or None."""
-        if self.select_from is None or self.select_from == self.cursor:
+        if self.units is None or self.select_from is None or self.select_from == self.cursor:
             return None
-        start, end = segmenting.snap_to_words(self.text, self.select_from, self.cursor)
+        start, end = self.units.snap_to_words(self.select_from, self.cursor)
         return (start, end) if end > start else None
 
     def turn_at(self, offset: int) -> int:
@@ -193,7 +215,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if not line.first or line.blank or not self.turns:
             return [Segment(" " * self._gutter_w, self._base)]
         turn = self.turns[line.turn]
-        label = (turn.speaker or "")[: self._gutter_w - 2]
+        label = _screen_text(turn.speaker or "")[: self._gutter_w - 2]
         style = self.speaker_styles.get(turn.speaker or "", Style(bold=True))
         return [Segment(f"{label:>{self._gutter_w - 2}}  ", self._base + style)]
 
@@ -216,7 +238,7 @@ class TranscriptView(ScrollView, can_focus=True):
         points = sorted(c for c in cuts if line.start <= c <= line.end)
         segments = []
         for a, b in itertools.pairwise(points):
-            segments.append(Segment(self.text[a:b], self._style_at(a, covering, selection)))
+            segments.append(Segment(_screen_text(self.text[a:b]), self._style_at(a, covering, selection)))
         if self.cursor == line.end and self.has_focus and (not self.text[line.end : line.end + 1].strip()):
             segments.append(Segment(" ", self._base + Style(reverse=True)))
         used = sum(len(s.text) for s in segments)
@@ -264,7 +286,8 @@ class TranscriptView(ScrollView, can_focus=True):
             starting = starting or (span if begins else None)
         room = self._margin_w - len(marks) - 1
         if starting is not None and room > 2:
-            marks.append(Segment(" " + starting.label[: room - 1], self._base + Style(dim=True)))
+            label = _screen_text(starting.label)[: room - 1]
+            marks.append(Segment(" " + label, self._base + Style(dim=True)))
         return marks
 
     # ---- cursor and selection ---------------------------------------------------------
@@ -327,24 +350,29 @@ class TranscriptView(ScrollView, can_focus=True):
         self._move_to(self.cursor + delta, True)
 
     def action_word(self, direction: int) -> None:
-        target = (
-            segmenting.next_word(self.text, self.cursor)
-            if direction > 0
-            else segmenting.prev_word(self.text, self.cursor)
-        )
+        units = self.units
+        if units is None:
+            return
+        target = units.next_word(self.cursor) if direction > 0 else units.prev_word(self.cursor)
         if direction > 0 and (self._marking or self.select_from is not None):
-            target = segmenting.word_end(
-                self.text, self.cursor if not self.text[self.cursor : self.cursor + 1].isspace() else target
+            target = units.word_end(
+                self.cursor if not self.text[self.cursor : self.cursor + 1].isspace() else target
             )
         self._move_to(target, self.select_from is not None)
 
-    def action_sentence(self, direction: int) -> None:
+    def _turn_bounds(self) -> tuple[int, int]:
+        """Where the speech of the turn under the cursor starts and ends (or the whole text)."""
         turn = self.turns[self.turn_at(self.cursor)] if self.turns else None
-        lo, hi = (turn.body_start, turn.end) if turn else (0, len(self.text))
+        return (turn.body_start, turn.end) if turn else (0, len(self.text))
+
+    def action_sentence(self, direction: int) -> None:
+        if self.units is None:
+            return
+        lo, hi = self._turn_bounds()
         if direction > 0:
-            target = segmenting.next_sentence(self.text, self.cursor, hi)
+            target = self.units.next_sentence(self.cursor, hi)
         else:
-            target = segmenting.prev_sentence(self.text, self.cursor, lo)
+            target = self.units.prev_sentence(self.cursor, lo)
         self._move_to(target, self.select_from is not None)
 
     def action_page(self, direction: int) -> None:
@@ -356,24 +384,24 @@ class TranscriptView(ScrollView, can_focus=True):
         self._move_to(0 if direction < 0 else len(self.text))
 
     def action_select_turn(self) -> None:
-        if not self.turns:
+        if not self.turns or self.units is None:
             return
         turn = self.turns[self.turn_at(self.cursor)]
-        start, end = segmenting.trim(self.text, turn.body_start, turn.end)
+        start, end = self.units.trim(turn.body_start, turn.end)
         if end > start:
             self.select(start, end)
 
     def action_select_sentence(self) -> None:
-        turn = self.turns[self.turn_at(self.cursor)] if self.turns else None
-        lo, hi = (turn.body_start, turn.end) if turn else (0, len(self.text))
-        start, end = segmenting.sentence_at(self.text, self.cursor, lo, hi)
+        if self.units is None:
+            return
+        start, end = self.units.sentence_at(self.cursor, *self._turn_bounds())
         if end > start:
             self.select(start, end)
 
     def action_select_paragraph(self) -> None:
-        turn = self.turns[self.turn_at(self.cursor)] if self.turns else None
-        lo, hi = (turn.body_start, turn.end) if turn else (0, len(self.text))
-        start, end = segmenting.paragraph_at(self.text, self.cursor, lo, hi)
+        if self.units is None:
+            return
+        start, end = self.units.paragraph_at(self.cursor, *self._turn_bounds())
         if end > start:
             self.select(start, end)
 
@@ -388,6 +416,10 @@ class TranscriptView(ScrollView, can_focus=True):
     def action_clear_selection(self) -> None:
         if self.select_from is None and not self._marking:
             raise SkipAction()  # nothing to clear: let escape mean "back"
+        self.clear_selection()
+
+    def clear_selection(self) -> None:
+        """Forget the selection (and stop marking); the cursor stays."""
         self.select_from, self._marking = None, False
         self.refresh()
         self.post_message(self.SelectionChanged(self.cursor, None))
