@@ -192,6 +192,10 @@ async def test_import_and_export_run_in_workers_without_freezing(tmp_path: Path)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert overview.rows == ["F01", "F02", "F03", "F04", "K1", "K2"]
+        said = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("Imported manifest.csv: 17 new") for m in said), said
+        # the metadata table at the top of one Word file looks like tags: the researcher is told
+        assert any("F02_R1_foreldre.docx" in m and "look like speaker labels" in m for m in said), said
         target = tmp_path / "kodebok.qdc"
         overview.action_export_codebook()
         await pilot.pause()

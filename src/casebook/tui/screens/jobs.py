@@ -32,10 +32,9 @@ def import_manifest(app: App[Any], project_path: Path, manifest: Path, done: Any
 
         with Project.open(project_path) as project:
             report = import_files(project, batch.items, progress=progress, study=batch.study)
-        return (
-            f"Imported {manifest.name}: {report.count('new')} new, {report.count('version')} new versions,"
-            f" {report.count('unchanged')} unchanged"
-        )
+        for warning in report.warnings:  # label-like lines, metadata that differs: act on them
+            app.call_from_thread(app.notify, shown(warning), severity="warning", timeout=15, markup=False)
+        return f"Imported {manifest.name}: {report.summary()}"
 
     _run(app, work, done, "import")
 
