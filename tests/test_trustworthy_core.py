@@ -68,7 +68,10 @@ def test_a_project_of_schema_2_is_brought_forward_without_loss(run_cli, tmp_path
     assert query(path, "PRAGMA user_version") == [(2,)]
     before = query(path, "SELECT count(*) FROM memos")
     codings = json.loads(run_cli("codings", "--json", project=path).stdout)
-    assert query(path, "PRAGMA user_version") == [(3,)]
+    assert query(path, "PRAGMA user_version") == [(4,)]
+    # the text is the last column, so a source's small columns are read without it
+    columns = [str(r[1]) for r in query(path, "PRAGMA table_info(sources)")]
+    assert columns[-1] == "text" and query(path, "SELECT count(*) FROM sources") == [(1,)]
     # the duplicate made by an older casebook folded into one coding; its memo kept
     spans = [(c["source_id"], c["start"], c["end"], c["code"], c["coder"]) for c in codings]
     assert len(spans) == len(set(spans)) == 5
@@ -144,11 +147,12 @@ def test_check_only_reads_and_reports_pending_migrations(run_cli, demo: Path, tm
     old.chmod(0o600)
     old_digest = _digest(old)
     result = run_cli("check", project=old)
-    assert "needs upgrading: migrations 0003_identities are not applied" in result.stdout
+    assert "needs upgrading: migrations 0003_identities, 0004_scale are not applied" in result.stdout
     assert _digest(old) == old_digest
     assert query(old, "PRAGMA user_version") == [(2,)]
     assert json.loads(run_cli("check", "--json", project=old).stdout)["pending_migrations"] == [
-        "0003_identities"
+        "0003_identities",
+        "0004_scale",
     ]
 
 

@@ -20,3 +20,17 @@ class Segment:
     speaker: str | None
     text: str
     memo: str
+
+
+@dataclass(frozen=True)
+class SegmentFilter:
+    """Which segments to retrieve. ``code`` includes every code below it in the tree (by
+    ``parent_id``); None means every code. Only current source versions count unless
+    ``all_versions``. Filters that are None do not restrict."""
+
+    code: str | None = None
+    case: str | None = None
+    round: str | None = None
+    coder: str | None = None
+    source_id: int | None = None
+    all_versions: bool = False

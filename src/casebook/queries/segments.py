@@ -1,12 +1,46 @@
-"""Segments: every coded passage of a code with its context, for retrieval and review."""
+"""Segments: coded passages with their source, speaker and text, a page at a time.
+
+Filtering, ordering and paging happen in SQL (``storage.segment_store``); this module
+cuts each passage from its source's text, reading every source a page touches once.
+"""
 
 from __future__ import annotations
 
-import bisect
-
-from casebook.model.segments import Segment
-from casebook.storage import code_store, coding_store, source_store
+from casebook.model.segments import Segment, SegmentFilter
+from casebook.storage import segment_store, source_store
 from casebook.storage.connection import ProjectDB
+
+
+def count(pdb: ProjectDB, wanted: SegmentFilter) -> int:
+    """How many segments match ``wanted``."""
+    return segment_store.count_segments(pdb, wanted)
+
+
+def page(pdb: ProjectDB, wanted: SegmentFilter, offset: int = 0, limit: int | None = None) -> list[Segment]:
+    """Matching segments from ``offset`` on (``limit`` of them, or all), in case, round,
+    source and text order."""
+    rows = segment_store.segment_rows(pdb, wanted, offset, limit)
+    sources = source_store.sources_by_id(pdb, {r.source_id for r in rows})
+    by_source: dict[int, list[int]] = {}
+    for index, row in enumerate(rows):
+        by_source.setdefault(row.source_id, []).append(index)
+    found: list[Segment | None] = [None] * len(rows)
+    for source_id, indexes in by_source.items():
+        text = source_store.source_text(pdb, source_id)  # one text in memory at a time
+        for index in indexes:
+            r = rows[index]
+            found[index] = Segment(
+                r.coding_id,
+                sources[source_id],
+                r.start,
+                r.end,
+                r.code,
+                r.coder,
+                r.speaker,
+                text[r.start : r.end],
+                r.memo,
+            )
+    return [s for s in found if s is not None]
 
 
 def segments(
@@ -18,39 +52,5 @@ def segments(
     source_id: int | None = None,
     all_versions: bool = False,
 ) -> list[Segment]:
-    """Codings of ``code`` (every code if None) and every code below it in the tree, on
-    current source versions (all with ``all_versions``), filtered by case, round, coder, source."""
-    keys = set(code_store.descendant_keys(pdb, code)) if code else {c.key for c in code_store.list_codes(pdb)}
-    sources = {s.id: s for s in source_store.list_sources(pdb, all_versions)}
-    texts: dict[int, str] = {}
-    starts: dict[int, tuple[list[int], list[str | None]]] = {}
-    out: list[Segment] = []
-    for key in sorted(keys):
-        found = coding_store.list_codings(pdb, source_id, code_store.code_id(pdb, key), coder)
-        for coding in found:
-            source = sources.get(coding.source_id)
-            if source is None:  # a superseded version: counted nowhere, kept in the file
-                continue
-            if (case and source.case != case) or (round_key and source.round != round_key):
-                continue
-            if source.id not in texts:
-                texts[source.id] = source_store.source_text(pdb, source.id)
-                turns = source_store.source_turns(pdb, source.id)
-                starts[source.id] = ([t.start for t in turns], [t.speaker for t in turns])
-            positions, speakers = starts[source.id]
-            index = bisect.bisect_right(positions, coding.start) - 1
-            out.append(
-                Segment(
-                    coding.id,
-                    source,
-                    coding.start,
-                    coding.end,
-                    coding.code,
-                    coding.coder,
-                    speakers[index] if index >= 0 else None,
-                    texts[source.id][coding.start : coding.end],
-                    coding.memo,
-                )
-            )
-    out.sort(key=lambda s: (s.source.case or "", s.source.round or "", s.source.name, s.start))
-    return out
+    """Every segment of ``code`` and the codes below it (every code if None), filtered."""
+    return page(pdb, SegmentFilter(code, case, round_key, coder, source_id, all_versions))

@@ -9,12 +9,12 @@ from casebook.errors import NotFound, NotYours
 from casebook.model.attributes import AttributeScope, AttributeValue
 from casebook.model.codes import Code, Coding
 from casebook.model.overview import Grid
-from casebook.model.segments import Segment
+from casebook.model.segments import Segment, SegmentFilter
 from casebook.model.sources import Source, Turn
 from casebook.queries import overview, segments
 from casebook.services import coding
 from casebook.services.project import Project
-from casebook.storage import code_store, coding_store, memo_store, source_store, study_store
+from casebook.storage import code_store, coding_store, coverage_store, memo_store, source_store, study_store
 from casebook.text.segmenting import TextUnits
 
 MEMO_KINDS = ("project", "case", "round", "source", "code")
@@ -60,7 +60,7 @@ def open_source(project: Project, source_id: int) -> SourceView:
 
 def coded_percent(chars: int, spans: list[tuple[int, int]]) -> int:
     """The share of a source's ``chars`` covered by at least one of ``spans``, in whole percent."""
-    covered = min(chars, overview.union_length(spans))
+    covered = min(chars, coverage_store.union_length(spans))
     return round(100 * covered / chars) if chars else 0
 
 
@@ -177,7 +177,7 @@ def pinned(project: Project, coder: str, configured: list[str]) -> list[str]:
     chosen: list[str] = []
     ranked = [
         *configured,
-        *coding_store.code_usage(project.pdb, coder),
+        *code_store.code_usage(project.pdb, coder),
         *(c.key for c in codes if c.key not in parents),
     ]
     for key in ranked:
@@ -206,5 +206,15 @@ def code_segments(
     round_key: str | None = None,
     coder: str | None = None,
 ) -> list[Segment]:
-    """Coded passages of a code and its sub-codes."""
+    """Coded passages of a code and its sub-codes (all of them: prefer ``segment_page``)."""
     return segments.segments(project.pdb, code, case, round_key, coder)
+
+
+def segment_count(project: Project, wanted: SegmentFilter) -> int:
+    """How many segments match ``wanted``."""
+    return segments.count(project.pdb, wanted)
+
+
+def segment_page(project: Project, wanted: SegmentFilter, offset: int, limit: int) -> list[Segment]:
+    """``limit`` matching segments from ``offset`` on, in case, round, source, text order."""
+    return segments.page(project.pdb, wanted, offset, limit)

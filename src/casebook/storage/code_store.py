@@ -12,17 +12,31 @@ from casebook.errors import NotFound
 from casebook.model.codes import Code, CodebookEvent, Distance, Valence
 from casebook.storage.connection import ProjectDB, utc_now
 
-_ON_CURRENT_VERSION = "NOT EXISTS (SELECT 1 FROM sources n WHERE n.previous_id = g.source_id)"
-"""A coding ``g`` counts when no newer version of its source replaced that source."""
-
 _CODE_COLUMNS = (
     "c.id, c.key, c.name, p.key, c.description, c.use_when, c.not_when, c.examples, c.color,"
-    " c.distance, c.valence, c.signals, c.aliases, c.guid,"
-    f" (SELECT count(*) FROM codings g WHERE g.code_id = c.id AND {_ON_CURRENT_VERSION})"
+    " c.distance, c.valence, c.signals, c.aliases, c.guid"
 )
 
 
-def _code(row: Any) -> tuple[int, Code]:
+def coding_counts(pdb: ProjectDB) -> dict[tuple[int, int], int]:
+    """Codings per (code id, coder id) on current source versions.
+
+    One grouped pass over the ``codings_code_coder`` index (no table rows read), minus the
+    codings on superseded versions, which are few and found through ``codings_span``."""
+    counts: dict[tuple[int, int], int] = {}
+    for code, coder, n in pdb.db.execute(
+        "SELECT code_id, coder_id, count(*) FROM codings GROUP BY code_id, coder_id"
+    ):
+        counts[(int(code), int(coder))] = int(n)
+    for code, coder, n in pdb.db.execute(
+        "SELECT code_id, coder_id, count(*) FROM codings WHERE source_id IN"
+        " (SELECT previous_id FROM sources WHERE previous_id IS NOT NULL) GROUP BY code_id, coder_id"
+    ):
+        counts[(int(code), int(coder))] -= int(n)
+    return {key: n for key, n in counts.items() if n}
+
+
+def _code(row: Any, codings: int) -> tuple[int, Code]:
     return int(row[0]), Code(
         key=row[1],
         name=row[2],
@@ -37,7 +51,7 @@ def _code(row: Any) -> tuple[int, Code]:
         signals=tuple(json.loads(row[11])),
         aliases=tuple(json.loads(row[12])),
         guid=row[13],
-        codings=int(row[14]),
+        codings=codings,
     )
 
 
@@ -47,9 +61,12 @@ def list_codes(pdb: ProjectDB) -> list[Code]:
         f"SELECT {_CODE_COLUMNS}, c.parent_id, c.position FROM codes c"
         " LEFT JOIN codes p ON p.id = c.parent_id ORDER BY c.position, c.id"
     ).fetchall()
+    per_code: dict[int, int] = {}
+    for (code, _coder), n in coding_counts(pdb).items():
+        per_code[code] = per_code.get(code, 0) + n
     children: dict[int | None, list[tuple[int, Code]]] = {}
     for row in rows:
-        children.setdefault(row[15], []).append(_code(row))
+        children.setdefault(row[14], []).append(_code(row, per_code.get(int(row[0]), 0)))
     ordered: list[Code] = []
 
     def walk(parent: int | None) -> None:
@@ -62,15 +79,28 @@ def list_codes(pdb: ProjectDB) -> list[Code]:
 
 
 def counts_by_coder(pdb: ProjectDB, coder: str) -> dict[str, tuple[int, int]]:
-    """Codings per code id on current source versions: (``coder``'s, other coders'), codes
+    """Codings per code key on current source versions: (``coder``'s, other coders'), codes
     without codings left out. Counted by the same rule as ``Code.codings``."""
-    rows = pdb.db.execute(
-        "SELECT c.key, sum(k.name = ?), sum(k.name <> ?) FROM codings g"
-        " JOIN codes c ON c.id = g.code_id JOIN coders k ON k.id = g.coder_id"
-        f" WHERE {_ON_CURRENT_VERSION} GROUP BY c.key",
-        [coder, coder],
-    )
-    return {str(key): (int(mine), int(others)) for key, mine, others in rows}
+    me = pdb.db.execute("SELECT id FROM coders WHERE name = ?", [coder]).fetchone()
+    keys = dict(pdb.db.execute("SELECT id, key FROM codes").fetchall())
+    out: dict[str, tuple[int, int]] = {}
+    for (code, coder_id), n in coding_counts(pdb).items():
+        mine, others = out.get(keys[code], (0, 0))
+        out[keys[code]] = (mine + n, others) if me and coder_id == me[0] else (mine, others + n)
+    return out
+
+
+def code_usage(pdb: ProjectDB, coder: str | None = None) -> list[str]:
+    """Code keys by how often they are used (by ``coder`` if given), most used first."""
+    me = pdb.db.execute("SELECT id FROM coders WHERE name = ?", [coder]).fetchone() if coder else None
+    if coder and not me:
+        return []
+    keys = dict(pdb.db.execute("SELECT id, key FROM codes").fetchall())
+    used: dict[str, int] = {}
+    for (code, coder_id), n in coding_counts(pdb).items():
+        if me is None or coder_id == me[0]:
+            used[keys[code]] = used.get(keys[code], 0) + n
+    return sorted(used, key=lambda key: (-used[key], key))
 
 
 def code_id(pdb: ProjectDB, key: str) -> int:

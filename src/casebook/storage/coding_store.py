@@ -88,22 +88,3 @@ def get_coding(pdb: ProjectDB, coding_id: int) -> Coding | None:
 def set_coding_memo(pdb: ProjectDB, coding_id: int, memo: str) -> None:
     """Replace the memo of one coding."""
     pdb.db.execute("UPDATE codings SET memo = ? WHERE id = ?", [memo, coding_id])
-
-
-def coverage_rows(pdb: ProjectDB) -> list[tuple[int, int, int, str]]:
-    """(source, start, end, coder) of every coding, by source and start: for coverage figures."""
-    rows = pdb.db.execute(
-        'SELECT g.source_id, g.start, g."end", k.name FROM codings g JOIN coders k ON k.id = g.coder_id'
-        " ORDER BY g.source_id, g.start"
-    )
-    return [(int(r[0]), int(r[1]), int(r[2]), str(r[3])) for r in rows]
-
-
-def code_usage(pdb: ProjectDB, coder: str | None = None) -> list[str]:
-    """Code keys by how often they are used (by ``coder`` if given), most used first."""
-    rows = pdb.db.execute(
-        "SELECT c.key FROM codings g JOIN codes c ON c.id = g.code_id JOIN coders k ON k.id = g.coder_id"
-        " WHERE ? IS NULL OR k.name = ? GROUP BY c.key ORDER BY count(*) DESC, c.key",
-        [coder, coder],
-    )
-    return [str(r[0]) for r in rows]

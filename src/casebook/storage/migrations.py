@@ -443,6 +443,86 @@ def m0003_identities(db: Database) -> None:
     db.execute("PRAGMA user_version = 3")
 
 
+_SOURCES_TEXT_LAST = f"""CREATE TABLE sources (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    chars INTEGER NOT NULL CHECK (chars >= 0),
+    sha256 TEXT NOT NULL,
+    original_name TEXT NOT NULL,
+    format TEXT NOT NULL,
+    encoding TEXT,
+    imported_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    previous_id INTEGER UNIQUE REFERENCES sources(id),
+    guid TEXT NOT NULL UNIQUE DEFAULT {UUID_SQL},
+    text TEXT NOT NULL,
+    UNIQUE (name, version)
+)"""
+
+_TEXT_LAST_AFTER = """
+CREATE INDEX sources_sha ON sources(sha256);
+CREATE INDEX codings_code_coder ON codings(code_id, coder_id, source_id, start, "end");
+DROP INDEX codings_code;
+CREATE TRIGGER sources_text_immutable BEFORE UPDATE OF text, chars, sha256 ON sources
+BEGIN
+    SELECT RAISE(ABORT, 'source text is immutable');
+END;
+CREATE TRIGGER codings_inside_source BEFORE INSERT ON codings
+WHEN NEW."end" > (SELECT chars FROM sources WHERE id = NEW.source_id)
+BEGIN
+    SELECT RAISE(ABORT, 'coding span lies outside its source');
+END;
+CREATE TRIGGER codings_inside_source_update BEFORE UPDATE OF source_id, start, "end" ON codings
+WHEN NEW."end" > (SELECT chars FROM sources WHERE id = NEW.source_id)
+BEGIN
+    SELECT RAISE(ABORT, 'coding span lies outside its source');
+END;
+CREATE TRIGGER sources_take_their_memos AFTER DELETE ON sources
+BEGIN
+    DELETE FROM memos WHERE target_kind = 'source' AND target_id = OLD.id;
+    DELETE FROM attribute_values WHERE entity_id = OLD.id
+        AND attribute_id IN (SELECT id FROM attributes WHERE scope = 'source');
+END;
+CREATE TABLE coverage (
+    source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+    coded_chars INTEGER NOT NULL CHECK (coded_chars >= 0),
+    coder_ids TEXT NOT NULL DEFAULT ''
+);
+CREATE TRIGGER coverage_after_coding AFTER INSERT ON codings
+BEGIN
+    DELETE FROM coverage WHERE source_id = NEW.source_id;
+END;
+CREATE TRIGGER coverage_after_uncoding AFTER DELETE ON codings
+BEGIN
+    DELETE FROM coverage WHERE source_id = OLD.source_id;
+END;
+CREATE TRIGGER coverage_after_recoding AFTER UPDATE OF source_id, start, "end", coder_id ON codings
+BEGIN
+    DELETE FROM coverage WHERE source_id IN (OLD.source_id, NEW.source_id);
+END;
+"""
+
+
+@migrations(name="0004_scale")
+def m0004_scale(db: Database) -> None:
+    """Schema for a whole study. A source's text becomes the last column of its row:
+    SQLite keeps a long value in overflow pages and reaches the columns after it by
+    walking them, so reading a source's name, length or version read its whole text (30
+    pages for a 120,000-character interview). Counts per code and coder get a covering
+    index, and the share of each source that is coded is cached (``coverage``; a row is
+    dropped by trigger whenever a coding of its source changes, and recomputed on demand)."""
+    if db.execute("PRAGMA foreign_keys").fetchone()[0]:
+        raise RuntimeError("0004_scale must run with foreign keys off")
+    for trigger in ("codings_inside_source", "codings_inside_source_update"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    _rebuild(db, "sources", _SOURCES_TEXT_LAST)
+    _run(db, _TEXT_LAST_AFTER)
+    broken = db.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"0004_scale would leave broken links: {broken[:5]}")
+    db.execute("PRAGMA user_version = 4")
+
+
 def apply(db: Database) -> None:
     """Bring ``db`` to the newest schema."""
     migrations.apply(db)

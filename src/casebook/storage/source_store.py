@@ -151,6 +151,18 @@ def list_sources(pdb: ProjectDB, all_versions: bool = False) -> list[Source]:
     return [_source(r) for r in rows]
 
 
+def sources_by_id(pdb: ProjectDB, ids: set[int]) -> dict[int, Source]:
+    """The sources with these ids (any version), by id."""
+    found: dict[int, Source] = {}
+    chosen = sorted(ids)
+    for first in range(0, len(chosen), 500):
+        chunk = chosen[first : first + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = pdb.db.execute(f"SELECT {_SOURCE_COLUMNS}{_SOURCE_FROM} WHERE s.id IN ({marks})", chunk)
+        found.update((int(r[0]), _source(r)) for r in rows)
+    return found
+
+
 def get_source(pdb: ProjectDB, ref: str) -> Source:
     """A source by id, or by name (newest version), or NotFound."""
     if ref.isdigit():

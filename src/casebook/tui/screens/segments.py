@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from casebook.errors import CasebookError
-from casebook.model.segments import Segment
+from casebook.model.segments import Segment, SegmentFilter
 from casebook.services import workbench
 from casebook.tui import strings
 from casebook.tui.context import Workbench
@@ -29,8 +29,13 @@ def open_segments(app: App[Any], bench: Workbench) -> None:
     )
 
 
+PAGE = 200
+"""Rows fetched at a time: the table holds what has been scrolled to, not the whole code."""
+
+
 class SegmentsScreen(Screen[None]):
-    """A table of excerpts; enter jumps to the passage in its transcript."""
+    """A table of excerpts, loaded a page at a time as the cursor nears the end of what is
+    loaded; enter jumps to the passage in its transcript."""
 
     AUTO_FOCUS = "#segments"
 
@@ -46,6 +51,8 @@ class SegmentsScreen(Screen[None]):
         self.code = code
         self.filters: dict[str, str] = {}
         self.segments: list[Segment] = []
+        self.total = 0
+        self.names: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,21 +66,23 @@ class SegmentsScreen(Screen[None]):
         self._load()
         self.query_one(DataTable).focus()
 
+    @property
+    def wanted(self) -> SegmentFilter:
+        """The code and the filters applied."""
+        f = self.filters
+        return SegmentFilter(self.code, f.get("case"), f.get("round"), f.get("coder"))
+
     def _load(self) -> None:
+        """Count the segments, show the first page and the title."""
         try:
-            self.segments = workbench.code_segments(
-                self.bench.project,
-                self.code,
-                self.filters.get("case"),
-                self.filters.get("round"),
-                self.filters.get("coder"),
-            )
+            self.total = workbench.segment_count(self.bench.project, self.wanted)
+            first = workbench.segment_page(self.bench.project, self.wanted, 0, PAGE)
         except CasebookError as exc:
             self.notify(shown(str(exc)), severity="error", markup=False)
             return
         filters = " ".join(f"{k}={v}" for k, v in self.filters.items()) or "no filter"
-        names = {c.key: c.name for c in workbench.codebook(self.bench.project)}
-        title = f" {strings.count(len(self.segments), 'segment')} of {names.get(self.code, self.code)}"
+        self.names = {c.key: c.name for c in workbench.codebook(self.bench.project)}
+        title = f" {strings.count(self.total, 'segment')} of {self.names.get(self.code, self.code)}"
         self.query_one("#segments-title", Static).update(
             Text(shown(f"{title} · {filters} · f filter · enter go to", one_line=True), style="bold")
         )
@@ -81,19 +90,35 @@ class SegmentsScreen(Screen[None]):
         table.clear(columns=True)
         for column in ("case", "round", "source", "speaker", "code", "coder", "excerpt"):
             table.add_column(column, key=column)
-        for segment in self.segments:
+        self.segments = []
+        self._add_rows(first)
+        self._show_detail(0)
+
+    def _add_rows(self, found: list[Segment]) -> None:
+        table = self.query_one(DataTable)
+        for segment in found:
             excerpt = " ".join(segment.text.split())
             cells = (
                 segment.source.case or "",
                 segment.source.round or "",
                 segment.source.name,
                 segment.speaker or "",
-                names.get(segment.code, segment.code),
+                self.names.get(segment.code, segment.code),
                 segment.coder,
                 excerpt if len(excerpt) < 90 else excerpt[:87] + "…",
             )
             table.add_row(*(Text(shown(cell, one_line=True)) for cell in cells))
-        self._show_detail(0)
+        self.segments.extend(found)
+
+    def _load_more(self, row: int) -> None:
+        """Fetch the next page when the cursor is within half a page of the loaded end."""
+        loaded = len(self.segments)
+        if loaded >= self.total or row < loaded - PAGE // 2:
+            return
+        try:
+            self._add_rows(workbench.segment_page(self.bench.project, self.wanted, loaded, PAGE))
+        except CasebookError as exc:
+            self.notify(shown(str(exc)), severity="error", markup=False)
 
     def _show_detail(self, row: int) -> None:
         """The whole excerpt of the highlighted segment, verbatim, below the table."""
@@ -112,6 +137,7 @@ class SegmentsScreen(Screen[None]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(event.cursor_row)
+        self._load_more(event.cursor_row)
 
     def action_filter(self) -> None:
         current = " ".join(f"{k}={v}" for k, v in self.filters.items())
