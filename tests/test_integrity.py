@@ -44,8 +44,8 @@ folder = Path({folder!r})
 with Project.open(folder / "p.casebook") as project:
     items = [ImportItem(p, InterviewMeta(case="F01")) for p in sorted(folder.glob("*.txt"))]
     def progress(phase, done, total):
-        if phase == "storing" and done == 5:
-            print("storing", flush=True)  # the parent kills us now, inside the transaction
+        if phase == "importing" and done == 5:
+            print("importing", flush=True)  # the parent kills us now, inside the transaction
 
     import_files(project, items, progress=progress)
     print("done", flush=True)
@@ -62,7 +62,7 @@ def test_killing_an_import_midway_leaves_a_valid_unchanged_project(run_cli, tmp_
         )
     script = IMPORTER.format(src=str(ROOT / "src"), folder=str(tmp_path))
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    assert child.stdout is not None and child.stdout.readline().strip() == "storing"
+    assert child.stdout is not None and child.stdout.readline().strip() == "importing"
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     report = json.loads(run_cli("check", "--json", project=project).stdout)

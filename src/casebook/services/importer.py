@@ -143,18 +143,11 @@ def import_files(
     progress: Progress | None = None,
     study: StudySpec | None = None,
 ) -> ImportReport:
-    """Import ``items`` (and apply ``study`` first) in one transaction."""
+    """Import ``items`` (and apply ``study`` first) in one transaction, all or none.
+
+    Files are read and stored one at a time, so memory holds one parsed document, not the
+    whole batch; a file that cannot be read undoes the batch like any other failure."""
     _check_names(items)
-    documents = []
-    for index, item in enumerate(items, 1):
-        try:
-            documents.append(read_file(item.path, speaker_pattern, tuple(item.meta.speakers)))
-        except ImportProblem as exc:
-            if not item.origin:
-                raise
-            raise ImportProblem(item.origin, exc.problem, exc.hint) from None
-        if progress:
-            progress("reading", index, len(items))
     report = ImportReport()
     pdb = project.pdb
     with pdb.atomic():
@@ -163,14 +156,22 @@ def import_files(
                 apply_study(pdb, study)
             except CasebookError as exc:
                 raise ImportProblem(study.origin or "study file", exc.message, exc.hint) from None
-        for index, (item, doc) in enumerate(zip(items, documents, strict=True), 1):
+        for index, item in enumerate(items, 1):
             try:
+                doc = read_file(item.path, speaker_pattern, tuple(item.meta.speakers))
                 report.outcomes.append(_store(pdb, item, doc))
             except CasebookError as exc:
-                raise ImportProblem(item.origin or item.path, exc.message, exc.hint) from None
+                if isinstance(exc, ImportProblem) and not item.origin:
+                    raise
+                raise ImportProblem(item.origin or item.path, _problem(exc), exc.hint) from None
             if progress:
-                progress("storing", index, len(items))
+                progress("importing", index, len(items))
     return report
+
+
+def _problem(exc: CasebookError) -> str:
+    """What went wrong, without the file name an ImportProblem already carries."""
+    return exc.problem if isinstance(exc, ImportProblem) else exc.message
 
 
 def _check_names(items: Sequence[ImportItem]) -> None:
