@@ -22,7 +22,11 @@ def coding_counts(pdb: ProjectDB) -> dict[tuple[int, int], int]:
     """Codings per (code id, coder id) on current source versions.
 
     One grouped pass over the ``codings_code_coder`` index (no table rows read), minus the
-    codings on superseded versions, which are few and found through ``codings_span``."""
+    codings on superseded versions, which are few and found through ``codings_span``.
+    Kept until the data changes, so a screen that asks three times counts once."""
+    kept: dict[tuple[int, int], int] | None = pdb.cached("coding_counts")
+    if kept is not None:
+        return dict(kept)
     counts: dict[tuple[int, int], int] = {}
     for code, coder, n in pdb.db.execute(
         "SELECT code_id, coder_id, count(*) FROM codings GROUP BY code_id, coder_id"
@@ -33,7 +37,9 @@ def coding_counts(pdb: ProjectDB) -> dict[tuple[int, int], int]:
         " (SELECT previous_id FROM sources WHERE previous_id IS NOT NULL) GROUP BY code_id, coder_id"
     ):
         counts[(int(code), int(coder))] -= int(n)
-    return {key: n for key, n in counts.items() if n}
+    found = {key: n for key, n in counts.items() if n}
+    pdb.keep("coding_counts", found)
+    return dict(found)
 
 
 def _code(row: Any, codings: int) -> tuple[int, Code]:

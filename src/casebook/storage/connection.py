@@ -103,6 +103,23 @@ class ProjectDB:
         self.db = db
         self.path = path
         self.readonly = readonly
+        self.cache: dict[str, tuple[tuple[int, int], Any]] = {}
+        """Results worth keeping between queries, each with the ``data_stamp`` it was made at."""
+
+    def data_stamp(self) -> tuple[int, int]:
+        """Changes whenever the file's data may have changed: another connection committed
+        (``PRAGMA data_version``) or this one wrote a row (``total_changes``)."""
+        version = int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        return version, self.db.conn.total_changes
+
+    def cached(self, name: str) -> Any | None:
+        """A kept result if nothing has changed since it was made, else None."""
+        kept = self.cache.get(name)
+        return kept[1] if kept is not None and kept[0] == self.data_stamp() else None
+
+    def keep(self, name: str, value: Any) -> None:
+        """Keep ``value`` until the data changes."""
+        self.cache[name] = (self.data_stamp(), value)
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from casebook.model.attributes import AttributeValue
 from casebook.model.overview import Grid, SourceCoverage
+from casebook.model.study import Person
 from casebook.services import workbench
 from casebook.tui import strings
 from casebook.tui.callbacks import if_text
@@ -72,6 +73,8 @@ class OverviewScreen(Screen[None]):
         self.grid: Grid | None = None
         self.rows: list[str] = []
         self._shown = False
+        self._values: dict[str, list[AttributeValue]] | None = None
+        self._persons: list[Person] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,7 +100,21 @@ class OverviewScreen(Screen[None]):
         self._shown = True
 
     def action_refresh(self) -> None:
+        """Read the study again (after coding or an import) and redraw."""
         self.grid = workbench.grid(self.bench.project)
+        self._values = None
+        self._persons = None
+        self._draw()
+
+    def _attribute_values(self) -> dict[str, list[AttributeValue]]:
+        """Every case's attribute values, read once per refresh (filters reuse them)."""
+        if self._values is None:
+            self._values = workbench.case_attribute_map(self.bench.project)
+        return self._values
+
+    def _draw(self) -> None:
+        """Draw the grid read last, with the kind and text filters applied (no reading)."""
+        assert self.grid is not None
         table = self.query_one(DataTable)
         cursor = table.cursor_coordinate
         table.clear(columns=True)
@@ -109,7 +126,7 @@ class OverviewScreen(Screen[None]):
         if any(k[1] is None for k in self.grid.cells):
             table.add_column("no round", key="-", width=CELL_WIDTH)
         self.rows = []
-        values = workbench.case_attribute_map(self.bench.project) if self.text_filter.strip() else {}
+        values = self._attribute_values() if self.text_filter.strip() else {}
         for case in self.grid.cases:
             if not self._visible(case.key, case.kind.value, case.label, values.get(case.key, [])):
                 continue
@@ -142,13 +159,15 @@ class OverviewScreen(Screen[None]):
         text.append(shown(f"{case.key}  {case.label}", one_line=True) + "\n", style="bold")
         text.append(f"{case.kind.value}\n\n", style="dim")
         history: dict[str, list[str]] = {}
-        for value in workbench.case_attribute_map(self.bench.project, case_key).get(case_key, []):
+        for value in self._attribute_values().get(case_key, []):
             step = f"{value.round}: {value.value}" if value.round else value.value
             history.setdefault(value.attribute, []).append(step)
         for name, steps in history.items():
             text.append(f"{shown(name, one_line=True)}: ", style="bold")
             text.append(shown(" → ".join(steps), one_line=True) + "\n")
-        persons = [p for p in self.bench.project.persons() if case_key in p.cases]
+        if self._persons is None:
+            self._persons = self.bench.project.persons()
+        persons = [p for p in self._persons if case_key in p.cases]
         if persons:
             text.append("\npersons:\n", style="bold")
             for person in persons:
@@ -210,7 +229,7 @@ class OverviewScreen(Screen[None]):
     def action_cycle_kind(self) -> None:
         self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
         self.notify(f"Showing: {self.kind}")
-        self.action_refresh()
+        self._draw()
 
     def action_filter(self) -> None:
         box = self.query_one("#grid-filter", Input)
@@ -220,7 +239,7 @@ class OverviewScreen(Screen[None]):
     @on(Input.Changed, "#grid-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.text_filter = event.value
-        self.action_refresh()
+        self._draw()
 
     @on(Input.Submitted, "#grid-filter")
     def _filter_done(self, event: Input.Submitted) -> None:
