@@ -14,6 +14,7 @@ import pytest
 
 from casebook.services import workbench
 from casebook.services.project import Project
+from casebook.storage.schema import MIGRATIONS
 from tests.conftest import fingerprint, write_study
 
 V2_FIXTURE = Path(__file__).parent / "data" / "v2_project.casebook"
@@ -68,7 +69,7 @@ def test_a_project_of_schema_2_is_brought_forward_without_loss(run_cli, tmp_path
     assert query(path, "PRAGMA user_version") == [(2,)]
     before = query(path, "SELECT count(*) FROM memos")
     codings = json.loads(run_cli("codings", "--json", project=path).stdout)
-    assert query(path, "PRAGMA user_version") == [(4,)]
+    assert query(path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
     # the text is the last column, so a source's small columns are read without it
     columns = [str(r[1]) for r in query(path, "PRAGMA table_info(sources)")]
     assert columns[-1] == "text" and query(path, "SELECT count(*) FROM sources") == [(1,)]
@@ -147,13 +148,12 @@ def test_check_only_reads_and_reports_pending_migrations(run_cli, demo: Path, tm
     old.chmod(0o600)
     old_digest = _digest(old)
     result = run_cli("check", project=old)
-    assert "needs upgrading: migrations 0003_identities, 0004_scale are not applied" in result.stdout
+    pending = list(MIGRATIONS[2:])  # everything after 0002_codebook_history
+    assert pending[:2] == ["0003_identities", "0004_scale"]
+    assert f"needs upgrading: migrations {', '.join(pending)} are not applied" in result.stdout
     assert _digest(old) == old_digest
     assert query(old, "PRAGMA user_version") == [(2,)]
-    assert json.loads(run_cli("check", "--json", project=old).stdout)["pending_migrations"] == [
-        "0003_identities",
-        "0004_scale",
-    ]
+    assert json.loads(run_cli("check", "--json", project=old).stdout)["pending_migrations"] == pending
 
 
 def test_segments_follow_the_tree_after_a_move(run_cli, demo: Path) -> None:
