@@ -87,17 +87,34 @@ def _accept_project_anywhere(command: click.Command) -> None:
 
 def _register() -> None:
     from casebook.cli import (
+        cmd_analysis,
         cmd_codebook,
         cmd_coding,
         cmd_import,
         cmd_lists,
         cmd_project,
+        cmd_pseudonyms,
+        cmd_report,
+        cmd_retrieval,
         cmd_source,
         cmd_study,
         cmd_tui,
     )
 
-    modules = (cmd_project, cmd_import, cmd_lists, cmd_source, cmd_study, cmd_codebook, cmd_coding, cmd_tui)
+    modules = (
+        cmd_project,
+        cmd_import,
+        cmd_lists,
+        cmd_source,
+        cmd_study,
+        cmd_codebook,
+        cmd_coding,
+        cmd_retrieval,
+        cmd_analysis,
+        cmd_report,
+        cmd_pseudonyms,
+        cmd_tui,
+    )
     for module in modules:
         for command in module.COMMANDS:
             _accept_project_anywhere(command)

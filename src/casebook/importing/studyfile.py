@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from casebook.errors import ImportProblem, InvalidValue
+from casebook.importing.pseudonym_table import pseudonym_table
 from casebook.model.attributes import Attribute, AttributeScope, AttributeType, canonical_value
+from casebook.model.pseudonyms import Pseudonym
 from casebook.model.study import CaseKind
 from casebook.untrusted.small_text import read_small_toml
 
@@ -62,6 +64,7 @@ class StudySpec:
     persons: tuple[PersonSpec, ...]
     attributes: tuple[Attribute, ...]
     origin: str = ""
+    pseudonyms: tuple[Pseudonym, ...] = ()
 
 
 def read_study(path: Path) -> StudySpec:
@@ -103,7 +106,14 @@ def _spec(doc: dict[str, Any]) -> StudySpec:
         _check_values(AttributeScope.CASE, case_spec.key, case_spec.attributes, declared)
     for person in persons:
         _check_values(AttributeScope.PERSON, person.code, person.attributes, declared)
-    return StudySpec(str(doc.get("study", {}).get("name", "")), rounds, cases, persons, attributes)
+    return StudySpec(
+        str(doc.get("study", {}).get("name", "")),
+        rounds,
+        cases,
+        persons,
+        attributes,
+        pseudonyms=pseudonym_table(doc),
+    )
 
 
 def _unique(what: str, keys: list[str]) -> None:

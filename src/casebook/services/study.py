@@ -11,6 +11,7 @@ from casebook.importing.studyfile import StudySpec, read_study
 from casebook.model.attributes import Attribute, AttributeScope, AttributeType, canonical_value, infer_type
 from casebook.model.sources import Source
 from casebook.services.project import Project
+from casebook.services.pseudonyms import store_list
 from casebook.storage import attribute_store, source_store, study_store
 from casebook.storage.connection import ProjectDB
 
@@ -23,6 +24,7 @@ class StudyReport:
     cases: int
     persons: int
     attributes: int
+    pseudonyms: int = 0
 
 
 def load_study(project: Project, path: Path) -> StudyReport:
@@ -33,7 +35,9 @@ def load_study(project: Project, path: Path) -> StudyReport:
             apply_study(project.pdb, spec)
     except (Conflict, InvalidValue) as exc:
         raise ImportProblem(path, exc.message) from None
-    return StudyReport(len(spec.rounds), len(spec.cases), len(spec.persons), len(spec.attributes))
+    return StudyReport(
+        len(spec.rounds), len(spec.cases), len(spec.persons), len(spec.attributes), len(spec.pseudonyms)
+    )
 
 
 def apply_study(pdb: ProjectDB, spec: StudySpec) -> None:
@@ -58,6 +62,8 @@ def apply_study(pdb: ProjectDB, spec: StudySpec) -> None:
         for case_key in person.works_with:
             study_store.link_person(pdb, study_store.case_id(pdb, case_key), person_id, "professional")
         _set_values(pdb, AttributeScope.PERSON, person_id, person.attributes)
+    if spec.pseudonyms:
+        store_list(pdb, spec.pseudonyms)
 
 
 def _set_values(pdb: ProjectDB, scope: AttributeScope, entity: int, values: dict[str, object]) -> None:

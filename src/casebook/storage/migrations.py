@@ -523,6 +523,28 @@ def m0004_scale(db: Database) -> None:
     db.execute("PRAGMA user_version = 4")
 
 
+_PSEUDONYMS = f"""
+CREATE TABLE pseudonyms (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    term TEXT NOT NULL UNIQUE,
+    replacement TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'other' CHECK (kind IN ('person', 'place', 'school', 'other')),
+    person_id INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+    guid TEXT NOT NULL UNIQUE DEFAULT {UUID_SQL},
+    created_at TEXT NOT NULL
+);
+CREATE INDEX pseudonyms_person ON pseudonyms(person_id);
+"""
+
+
+@migrations(name="0005_pseudonyms")
+def m0005_pseudonyms(db: Database) -> None:
+    """Names and places that exports replace (``Emil`` -> ``[barnet]``); a term linked to a
+    participant is replaced by that participant's label. Transcripts are never changed."""
+    _run(db, _PSEUDONYMS)
+    db.execute("PRAGMA user_version = 5")
+
+
 def apply(db: Database) -> None:
     """Bring ``db`` to the newest schema."""
     migrations.apply(db)

@@ -5,4 +5,10 @@ migrate) does not import sqlite-utils; a test checks the two lists agree.
 """
 
 MIGRATION_SET = "casebook"
-MIGRATIONS = ("0001_foundation", "0002_codebook_history", "0003_identities", "0004_scale")
+MIGRATIONS = (
+    "0001_foundation",
+    "0002_codebook_history",
+    "0003_identities",
+    "0004_scale",
+    "0005_pseudonyms",
+)
