@@ -25,7 +25,7 @@ from casebook.model.matrix import (
 )
 from casebook.model.study import CaseKind
 from casebook.queries.scope import CodeTree, code_tree, coder_id, sources_in_scope
-from casebook.storage import matrix_store, source_store, study_store
+from casebook.storage import matrix_store, round_values, source_store, study_store
 from casebook.storage.connection import ProjectDB
 from casebook.storage.matrix_store import ScopedSource
 from casebook.text.wordcount import count_words, words_covered
@@ -152,7 +152,7 @@ def _attribute_columns(
         known = matrix_store.attribute_names(pdb, [AttributeScope.CASE, AttributeScope.SOURCE])
         raise NotFound(f"no case or source attribute {name!r} (attributes: {', '.join(known) or 'none'})")
     attr_scope, attr_type = usable[0]
-    values = matrix_store.values_as_of_round(pdb, attr_scope, name)
+    values = round_values.source_values(pdb, attr_scope, name)
     by_value: dict[str, list[ScopedSource]] = defaultdict(list)
     for source in scope:
         by_value[values.get(source.id, "")].append(source)

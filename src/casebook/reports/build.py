@@ -22,7 +22,6 @@ from casebook.reports.model import AttributeColumn, Chapter, Chart, Excerpt, Mat
 from casebook.reports.spec import ReportSpec
 
 _INTERVIEWER = re.compile(r"^(i|int|intervjuer|intervjuar|forsker|forskar|moderator)\b", re.IGNORECASE)
-_MUNICIPALITY_NAMES = {"kommune", "municipality", "kommunenavn"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,8 @@ class StudyFacts:
     case_attributes: tuple[Attribute, ...] = ()
     case_values: dict[str, tuple[AttributeValue, ...]] = field(default_factory=dict)
     code_memos: dict[str, str] = field(default_factory=dict)
+    municipality_attributes: frozenset[str] = frozenset()
+    """Case attributes that would tie a family to its municipality (one rule, in queries)."""
 
 
 @dataclass(frozen=True)
@@ -188,19 +189,9 @@ def _all_sections(chapter: Chapter) -> list[Section]:
     return own + list(chapter.sections)
 
 
-def municipality_attributes(facts: StudyFacts) -> set[str]:
-    """Case attributes that would tie a family to its municipality."""
-    municipal = {c.key for c in facts.cases.values() if c.kind is CaseKind.MUNICIPALITY}
-    municipal |= {c.label for c in facts.cases.values() if c.kind is CaseKind.MUNICIPALITY and c.label}
-    linking = {a.name for a in facts.case_attributes if a.name.lower() in _MUNICIPALITY_NAMES}
-    for values in facts.case_values.values():
-        linking |= {v.attribute for v in values if v.value in municipal}
-    return linking
-
-
 def attribute_columns(facts: StudyFacts, with_municipality: bool) -> tuple[AttributeColumn, ...]:
     """The case attributes shown as columns, by name; municipality links only when asked."""
-    hidden = set() if with_municipality else municipality_attributes(facts)
+    hidden = frozenset() if with_municipality else facts.municipality_attributes
     types = {a.name: a.type for a in facts.case_attributes if a.scope is AttributeScope.CASE}
     for values in facts.case_values.values():
         for value in values:

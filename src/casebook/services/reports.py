@@ -23,7 +23,7 @@ from casebook.reports.privacy import check_file_name, check_rendered, check_repo
 from casebook.reports.recipe import read_recipe
 from casebook.reports.spec import ReportSpec, format_for
 from casebook.reports.writing import write_private
-from casebook.services import pseudonyms, workbench
+from casebook.services import analysis, pseudonyms, workbench
 from casebook.services.project import Project
 from casebook.text.pseudonymise import Pseudonymiser
 
@@ -63,6 +63,7 @@ def _facts(project: Project) -> StudyFacts:
         case_attributes=tuple(a for a in project.attributes() if a.scope is AttributeScope.CASE),
         case_values={case: tuple(found) for case, found in values.items()},
         code_memos={m.target: m.text for m in workbench.memos(project, "code") if m.target},
+        municipality_attributes=analysis.municipality_attributes(project),
     )
 
 

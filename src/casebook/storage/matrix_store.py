@@ -137,26 +137,6 @@ def attribute_names(pdb: ProjectDB, scopes: Iterable[AttributeScope]) -> list[st
     return [str(r[0]) for r in rows]
 
 
-def values_as_of_round(pdb: ProjectDB, scope: AttributeScope, name: str) -> dict[int, str]:
-    """Each current source's value of a case (or source) attribute as of its interview's round.
-
-    The value set for the latest round at or before the interview's round wins; a value
-    not tied to a round applies when no round-specific one does. Sources without a value
-    are left out."""
-    entity = "i.case_id" if scope is AttributeScope.CASE else "s.id"
-    rows = pdb.db.execute(
-        "SELECT s.id, (SELECT av.value FROM attribute_values av LEFT JOIN rounds vr ON vr.id = av.round_id"
-        f"  WHERE av.attribute_id = a.id AND av.entity_id = {entity}"
-        "  AND (av.round_id IS NULL OR vr.position <= r.position)"
-        "  ORDER BY av.round_id IS NULL, vr.position DESC LIMIT 1)"
-        " FROM sources s JOIN interviews i ON i.source_id = s.id LEFT JOIN rounds r ON r.id = i.round_id"
-        " JOIN attributes a ON a.scope = ? AND a.name = ?"
-        f" WHERE {_CURRENT}",
-        [scope.value, name],
-    )
-    return {int(r[0]): str(r[1]) for r in rows if r[1] is not None}
-
-
 def attributes_naming_municipalities(pdb: ProjectDB) -> set[str]:
     """Case attributes with a value, on a case that is not a municipality, that is the key
     or label of a municipality case (``kommune = "K1"``, ``bosted = "Kommune 2"``)."""
