@@ -1,126 +1,49 @@
-"""Scale benchmark: time service-level operations on a generated study (issue #8).
-
-Build the study first (``bench/make_study.py --size SIZE``), then:
+"""Scale benchmark (issue #8): every user-facing operation on a generated study.
 
     .venv/bin/python bench/run.py --size small|medium|large [--repeats 5]
+    .venv/bin/python bench/run.py --sizes small,medium,large [--repeats 3]
 
-Each operation runs ``--repeats`` times on a private copy of the study; the median and
-the min–max are printed and written to ``bench/results-SIZE.json``; ``bench/RESULTS.md``
-is rebuilt from every results file present.
-
-TODO (not measured yet):
-- the workbench through Textual Pilot: cold start with the big study, the overview's
-  first paint with 200+ cases, opening the coding screen on the most-coded transcript
-  and painting it, scrolling, apply + repaint, the segments screen of the most-used code;
-- search across the whole study (the search service is per transcript today);
-- codebook edits at scale: rename / move / merge / split a code with 10,000+ codings,
-  and the history; delete refused with counts;
-- exports and reports at scale (REFI-QDA project, codebook, docx/md report, matrices);
-- inter-coder agreement over the paired codings (no service yet);
-- importing one more transcript into the big study; re-import of a changed version;
-- ``casebook codings --json`` / ``sources --json`` over the whole study (CLI output cost);
-- the large size in CI-like conditions (cold OS cache).
+Each size's study (``bench/study-SIZE.casebook``) is built with ``make_study.py`` when
+missing. On a private copy of it the runner times, with median and min–max over the
+repeats: the services in process (``ops_service``), the CLI in fresh processes with their
+peak memory (``ops_cli``), the workbench through Textual Pilot until painted, in fresh
+processes (``ops_tui``), and the same operations the typical-QDA-tool way (``ops_typical``).
+It writes ``results-SIZE.json`` and rebuilds ``RESULTS.md`` (targets, pass/fail, ratios,
+the SQL per operation and the scaling curve over every size present) in ``--output``.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import resource
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent / "src"))
+sys.path.insert(0, str(BENCH))
 
-from casebook.services import coding, search, workbench  # noqa: E402
 from casebook.services.project import Project  # noqa: E402
+from measure import Result  # noqa: E402
+from ops_cli import measure_batch_import, measure_cli  # noqa: E402
+from ops_service import find_targets, measure_service  # noqa: E402
+from ops_tui import measure_cold, measure_session  # noqa: E402
+from ops_typical import measure_typical  # noqa: E402
+from report import SIZES, render, size_section  # noqa: E402
 
-BENCH = ROOT / "bench"
 FIND_CODING = (
     'EXPLAIN QUERY PLAN SELECT id FROM codings WHERE source_id = ? AND start = ? AND "end" = ?'
     " AND code_id = ? AND coder_id = ?"
 )  # the query of coding_store.find_coding
-
-
-@dataclass(frozen=True)
-class Targets:
-    """What the operations work on: the most-coded transcript and the most-used code."""
-
-    source_id: int
-    source_name: str
-    source_chars: int
-    source_codings: int
-    code: str
-    code_codings: int
-    root: str
-
-
-def find_targets(project: Project) -> Targets:
-    """The most-coded current source and the most-used code (one pass over all codings)."""
-    codings = coding.codings(project)
-    current = {s.id: s for s in project.sources()}
-    by_source = Counter(c.source_id for c in codings if c.source_id in current)
-    by_code = Counter(c.code for c in codings)
-    source_id, count = by_source.most_common(1)[0]
-    code, code_count = by_code.most_common(1)[0]
-    source = current[source_id]
-    return Targets(source_id, source.name, source.chars, count, code, code_count, code.split(".")[0])
-
-
-def timed(operation: Callable[[], object], repeats: int) -> dict[str, float]:
-    """Median, min and max wall time in milliseconds over ``repeats`` runs."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        operation()
-        times.append((time.perf_counter() - start) * 1000)
-    return {"median_ms": statistics.median(times), "min_ms": min(times), "max_ms": max(times)}
-
-
-def operations(project: Project, path: Path, targets: Targets) -> dict[str, Callable[[], object]]:
-    """The operations to time, by the name they are reported under."""
-    text = workbench.open_source(project, targets.source_id).text
-    spans = iter(range(100, targets.source_chars - 200, 997))
-
-    def apply_one() -> None:
-        start = next(spans)
-        workbench.apply(project, targets.source_id, start, start + 120, "familie.los", "bench")
-
-    def check() -> None:
-        with Project.open_readonly(path) as readonly:
-            assert readonly.check().ok
-
-    def cli_check() -> None:
-        cli = [sys.executable, "-m", "casebook", "--project", str(path), "check", "--json"]
-        subprocess.run(cli, check=True, capture_output=True)
-
-    search.prepare()
-    source_id, code, root = targets.source_id, targets.code, targets.root
-    return {
-        "list sources": project.sources,
-        f"open most-coded transcript ({targets.source_codings:,} codings)": lambda: workbench.open_source(
-            project, source_id
-        ),
-        "codings of that transcript": lambda: workbench.codings_of(project, source_id),
-        "search it for 'koordinator'": lambda: search.search_source(text, "koordinator"),
-        f"segments of {code} ({targets.code_codings:,})": lambda: workbench.code_segments(project, code),
-        f"segments of {root} (with sub-codes)": lambda: workbench.code_segments(project, root),
-        "codebook tree with counts": lambda: workbench.codebook(project),
-        "study grid (cases × rounds)": lambda: workbench.grid(project),
-        "apply one coding": apply_one,
-        "check (service, read-only open)": check,
-        "casebook check --json (new process)": cli_check,
-    }
+TYPICAL_REPEATS = 3
 
 
 def query_plan(path: Path) -> str:
@@ -132,76 +55,121 @@ def query_plan(path: Path) -> str:
         conn.close()
 
 
-def measure(study: Path, repeats: int) -> dict[str, object]:
-    """Time every operation on a private copy of ``study``."""
+def commit() -> str:
+    """The checkout measured: HEAD's short hash, ``+changes`` when the tree differs from it."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BENCH
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            cwd=BENCH,
+        )
+    except OSError:
+        return "unknown"
+    return (
+        head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+        if head.returncode == 0
+        else "unknown"
+    )
+
+
+def measure(study: Path, size: str, repeats: int) -> dict[str, Any]:
+    """Every group of operations on a private copy of ``study``."""
+    started, clock = dt.datetime.now().strftime("%Y-%m-%d %H:%M"), time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="casebook-run-") as tmp:
-        path = Path(tmp) / study.name
+        scratch = Path(tmp)
+        path = scratch / study.name
         shutil.copy(study, path)
+        Project.open(path).close()  # pending migrations applied to the copy and checkpointed, untimed
         with Project.open(path) as project:
-            started = time.perf_counter()
             targets = find_targets(project)
-            setup_s = time.perf_counter() - started
-            results = {name: timed(op, repeats) for name, op in operations(project, path, targets).items()}
+            print(f"{size}: timing the services", file=sys.stderr)
+            service, sql = measure_service(project, path, targets, repeats)
+            print(f"{size}: the typical-tool way", file=sys.stderr)
+            typical, ratios, fid_plan = measure_typical(
+                project, targets, min(repeats, TYPICAL_REPEATS), scratch
+            )
             sources = len(project.sources())
-        return {
-            "study": str(study),
-            "file_mib": round(study.stat().st_size / 2**20, 1),
-            "sources": sources,
-            "targets": targets.__dict__,
-            "setup_s": round(setup_s, 2),
-            "repeats": repeats,
-            "operations": results,
-            "find_coding_plan": query_plan(path),
-            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        }
+        print(f"{size}: the workbench (Pilot)", file=sys.stderr)
+        workbench = measure_cold(path, repeats) + measure_session(path, targets, repeats)
+        print(f"{size}: the CLI", file=sys.stderr)
+        cli = measure_cli(path, targets, repeats, scratch) + measure_batch_import(path, scratch)
+        plan = query_plan(path)
+    results: list[Result] = service + cli + workbench + typical
+    return {
+        "size": size,
+        "study": str(study),
+        "file_mib": round(study.stat().st_size / 2**20, 1),
+        "sources": sources,
+        "codings": targets.codings,
+        "targets": targets.as_json(),
+        "repeats": repeats,
+        "started": started,
+        "commit": commit(),
+        "run_s": round(time.perf_counter() - clock, 1),
+        "results": [r.as_json() for r in results],
+        "typical": ratios,
+        "typical_fid_plan": fid_plan,
+        "sql": sql,
+        "find_coding_plan": plan,
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
 
 
-def render(results: dict[str, dict[str, object]]) -> str:
-    """RESULTS.md from every size's results."""
-    lines = [
-        "# Scale benchmark results",
-        "",
-        "Written by `bench/run.py` (service level, no UI); the study comes from `bench/make_study.py`.",
-        "Times in ms: median (min–max) over the repeats, on a private copy of the study.",
-    ]
-    for size, result in results.items():
-        ops = result["operations"]
-        assert isinstance(ops, dict)
-        lines += [
-            "",
-            f"## {size}: {result['sources']} sources, {result['file_mib']} MiB",
-            "",
-            f"Peak memory of the benchmark process {result['peak_rss_mib']} MiB;"
-            f" find_coding plan: `{result['find_coding_plan']}`.",
-            "",
-            "| operation | median ms | min–max ms |",
-            "|---|---:|---:|",
-        ]
-        for name, t in ops.items():
-            lines.append(f"| {name} | {t['median_ms']:,.1f} | {t['min_ms']:,.1f}–{t['max_ms']:,.1f} |")
-    return "\n".join(lines) + "\n"
+def ensure_study(size: str, study: Path | None) -> Path:
+    """The study to measure; the size's default study is built when missing."""
+    if study is not None:
+        if not study.exists():
+            raise SystemExit(f"{study} does not exist")
+        return study
+    path = BENCH / f"study-{size}.casebook"
+    if not path.exists():
+        from make_study import build_study, summary
+
+        print(f"building {path} (make_study.py --size {size})", file=sys.stderr)
+        print(summary(build_study(path, size)), file=sys.stderr)
+    return path
+
+
+def load_results(folder: Path) -> dict[str, dict[str, Any]]:
+    """Every size's results in ``folder`` written by this runner (older formats are skipped)."""
+    found = {}
+    for size in SIZES:
+        file = folder / f"results-{size}.json"
+        if file.exists():
+            data = json.loads(file.read_text(encoding="utf-8"))
+            if "results" in data:
+                found[size] = data
+    return found
 
 
 def main() -> None:
-    """Run the operations on the built study of ``--size`` and write the results."""
-    raw = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
-    parser.add_argument("--size", choices=("small", "medium", "large"), default="small")
+    """Parse the command line, measure each size, write the results and RESULTS.md."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", choices=SIZES, help="one size (default small)")
+    parser.add_argument("--sizes", help="several sizes, e.g. small,medium,large (the scaling curve)")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--study", type=Path, help="project file (default: bench/study-SIZE.casebook)")
+    parser.add_argument("--study", type=Path, help="project file to measure (one size only)")
+    parser.add_argument("--output", type=Path, default=BENCH, help="folder for results-*.json and RESULTS.md")
     args = parser.parse_args()
-    study = args.study or BENCH / f"study-{args.size}.casebook"
-    if not study.exists():
-        parser.error(f"{study} does not exist; build it with: bench/make_study.py --size {args.size}")
-    result = measure(study, args.repeats)
-    (BENCH / f"results-{args.size}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    everything = {
-        size: json.loads((BENCH / f"results-{size}.json").read_text())
-        for size in ("small", "medium", "large")
-        if (BENCH / f"results-{size}.json").exists()
-    }
-    (BENCH / "RESULTS.md").write_text(render(everything), encoding="utf-8")
-    print(render({args.size: result}))
+    sizes = args.sizes.split(",") if args.sizes else [args.size or "small"]
+    if unknown := [s for s in sizes if s not in SIZES]:
+        parser.error(f"unknown size(s): {', '.join(unknown)}")
+    if args.study and len(sizes) > 1:
+        parser.error("--study measures one size")
+    args.output.mkdir(parents=True, exist_ok=True)
+    for size in sizes:
+        result = measure(ensure_study(size, args.study), size, args.repeats)
+        text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+        (args.output / f"results-{size}.json").write_text(text, encoding="utf-8")
+        everything = load_results(args.output)
+        (args.output / "RESULTS.md").write_text(render(everything), encoding="utf-8")
+        print("\n".join(size_section(size, result)))
 
 
 if __name__ == "__main__":
