@@ -40,7 +40,9 @@ class NewInterview:
 _SOURCE_COLUMNS = (
     "s.id, s.name, s.sha256, s.original_name, s.format, s.imported_at, s.chars, s.version,"
     " s.previous_id, c.key, r.key, i.date,"
-    " (SELECT count(*) FROM turns t WHERE t.source_id = s.id),"
+    # turns are numbered 0..n-1 per source (UNIQUE (source_id, seq)): one index probe, where
+    # count(*) walked every turn of the source
+    " coalesce((SELECT max(t.seq) + 1 FROM turns t WHERE t.source_id = s.id), 0),"
     " NOT EXISTS (SELECT 1 FROM sources n WHERE n.previous_id = s.id),"
     " coalesce(i.mode, ''), coalesce(i.place, ''), coalesce(i.interviewer, ''), s.guid"
 )
