@@ -63,9 +63,25 @@ class CasebookApp(App[None]):
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
+    def open_matrix(self) -> None:
+        """The matrix screen (codes × cases, rounds or attribute values)."""
+        from casebook.tui.screens.matrix import MatrixScreen
+
+        if self.bench is not None:
+            self.push_screen(MatrixScreen(self.bench))
+
+    def open_search(self) -> None:
+        """The search screen (every current source)."""
+        from casebook.tui.screens.search import SearchScreen
+
+        if self.bench is not None:
+            self.push_screen(SearchScreen(self.bench))
+
     def commands(self) -> list[tuple[str, str, Any]]:
         """App-wide command palette entries."""
         return [
+            ("matrix: Open", "Codes × cases, rounds or attribute values, with drill-down", self.open_matrix),
+            ("search: Across sources", "Find words in every transcript and code the hits", self.open_search),
             ("theme: Toggle light/dark", "Switch between light and dark themes", self.action_toggle_theme),
             ("help: Show keys", "Every key binding of this screen", self.action_help),
             ("app: Quit", "Leave casebook (everything is already saved)", self.exit),

@@ -3,7 +3,13 @@ translation can follow. Data (transcripts, code names, labels) is never translat
 
 from __future__ import annotations
 
-_PLURALS = {"source": "sources", "coder": "coders", "segment": "segments", "coding": "codings"}
+_PLURALS = {
+    "source": "sources",
+    "coder": "coders",
+    "segment": "segments",
+    "coding": "codings",
+    "match": "matches",
+}
 
 
 def count(n: int, noun: str) -> str:
@@ -50,3 +56,34 @@ def search_summary(query: str, exact: int, other: int, partial: int) -> str:
     if partial:
         parts.append(f"{partial} containing it")
     return f"«{query}»: " + " · ".join(parts)
+
+
+# Exports of a segment list or a matrix cell (services.views).
+EXPORT_PROMPT = "Export these {what} to (.docx, .md, .csv or .xlsx: the suffix chooses)"
+EXPORT_PSEUDONYMISE = "Pseudonymise the export? (escape cancels)"
+EXPORT_CHOICES = [
+    ("yes", "Yes: replace every listed name (safe to hand on)"),
+    ("no", "No: real names, for internal analysis only"),
+]
+EXPORT_CANCELLED = "Export cancelled: nothing was written."
+EXPORT_STARTED = "Exporting to {path} …"
+EXPORT_NOTHING = "Nothing to export: the list is empty."
+CELL_FIXED = (
+    "This list is a matrix cell: it shows exactly what the cell counted"
+    " (filter a code's segments from the overview, s)."
+)
+LOGIC_PROMPT = "Code logic: A AND B · A NOT B · A SAME_TURN B · A FOLLOWED_BY B WITHIN 300 (empty clears)"
+LOGIC_HELP = "A AND B, A NOT B, A SAME_TURN B, A FOLLOWED_BY B WITHIN N"
+
+# The matrix screen.
+MATRIX_N_ROW = "The first row is each column's n: what a percentage is a share of."
+MATRIX_EMPTY_CELL = "No passages in this cell."
+MATRIX_ATTRIBUTE = "Columns by the values of which attribute? (as of each interview's round)"
+MATRIX_NO_ATTRIBUTES = "No case or source attributes to make columns of."
+
+# The search screen (across sources).
+SEARCH_ACROSS_HINT = "words to find in every source (enter searches)"
+SEARCH_ACROSS_START = (
+    "Type words and press enter: exact words; ctrl+f for every word form. æ, ø, å are exact."
+)
+SEARCH_ACROSS_WAIT = "Loading the word forms… the search runs when they are ready."

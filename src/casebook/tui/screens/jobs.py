@@ -1,4 +1,4 @@
-"""Long work off the event loop: batch imports and codebook exports run in thread workers.
+"""Long work off the event loop: batch imports and exports run in thread workers.
 
 Each job opens its own connection to the project file (SQLite in WAL mode lets the
 screen keep reading meanwhile) and reports progress and the outcome as notifications.
@@ -6,6 +6,7 @@ screen keep reading meanwhile) and reports progress and the outcome as notificat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,12 @@ from textual.app import App
 from textual.worker import get_current_worker
 
 from casebook.errors import CasebookError
+from casebook.model.segments import SegmentFilter
 from casebook.services import codebook as codebook_service
+from casebook.services import views
 from casebook.services.importer import import_files, manifest_batch
 from casebook.services.project import Project
+from casebook.tui import strings
 from casebook.tui.strings import shown
 
 
@@ -72,3 +76,32 @@ def _run(app: App[Any], work: Any, done: Any, name: str) -> None:
         app.call_from_thread(done)
 
     app.run_worker(job, thread=True, name=name, group=name, exclusive=True)
+
+
+def export_segments(
+    app: App[Any],
+    project: Project,
+    filters: Sequence[SegmentFilter],
+    target: Path,
+    title: str,
+    pseudonymise: bool,
+) -> None:
+    """Write the segments ``filters`` select as a report (format by suffix) in a worker.
+
+    The export only reads, through the workbench's own connection (SQLite serialises the
+    calls): opening the project file again in this process would drop SQLite's locks on
+    it (POSIX locks are per process), and another casebook could then delete the
+    write-ahead log the workbench is writing to."""
+
+    def work() -> str:
+        worker = get_current_worker()
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase == "render" and done == 0 and not worker.is_cancelled:
+                app.call_from_thread(app.notify, shown(f"Writing {target.name} …"), timeout=2, markup=False)
+
+        result = views.export_segments(project, filters, target, title, pseudonymise, progress)
+        how = "pseudonymised" if result.pseudonymised else "NOT pseudonymised: real names"
+        return f"Wrote {strings.count(result.excerpts, 'excerpt')} to {result.path} ({how})"
+
+    _run(app, work, lambda: None, "export")

@@ -61,6 +61,17 @@ class OverviewScreen(Screen[None]):
         ),
         Binding("c", "codebook", "Codebook", id="overview.codebook"),
         Binding("s", "segments", "Segments", id="overview.segments"),
+        Binding(
+            "m",
+            "matrix",
+            "Matrix",
+            show=False,
+            id="overview.matrix",
+            tooltip="Codes × cases, rounds or values",
+        ),
+        Binding(
+            "F", "search", "Search", show=False, id="overview.search", tooltip="Search across every source"
+        ),
         Binding("r", "refresh", "Refresh", show=False, id="overview.refresh"),
         Binding("i", "import_manifest", "Import", id="overview.import", tooltip="Import a manifest CSV"),
     ]
@@ -256,6 +267,16 @@ class OverviewScreen(Screen[None]):
         from casebook.tui.screens.segments import open_segments
 
         open_segments(self.app, self.bench)
+
+    def action_matrix(self) -> None:
+        from casebook.tui.screens.matrix import MatrixScreen
+
+        self.app.push_screen(MatrixScreen(self.bench))
+
+    def action_search(self) -> None:
+        from casebook.tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.bench))
 
     def action_import_manifest(self) -> None:
         prompt = Prompt(
