@@ -98,3 +98,38 @@ def test_a_busy_project_gives_a_clear_error_and_loses_nothing(run_cli, tmp_path:
         " (hint: try again in a moment)"
     ]
     assert run_cli("import", str(transcript), "--case", "F01", project=project).exit_code == 0
+
+
+def test_opening_the_project_again_in_the_same_process_keeps_the_first_connections_log(
+    run_cli, tmp_path: Path
+) -> None:
+    """Closing any descriptor of a file drops this process's POSIX locks on it: a second
+    open in the workbench's process (an import job, a search warm-up) must not read the
+    file with Python, or another process closing its connection deletes the log in use."""
+    from casebook.services import workbench
+    from casebook.services.project import Project
+
+    project = tmp_path / "p.casebook"
+    assert run_cli("init", project=project).exit_code == 0
+    assert run_cli("case", "add", "F01", project=project).exit_code == 0
+    (tmp_path / "t.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    assert run_cli("import", str(tmp_path / "t.txt"), "--case", "F01", project=project).exit_code == 0
+    with Project.open(project) as first:
+        workbench.apply(first, 1, 0, 5, "familie.venting", "ida")
+        with Project.open_for_reading(project):
+            pass  # a second connection opened and closed in this process
+        other = subprocess.run(
+            [sys.executable, "-m", "casebook", "--project", str(project), "sources", "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert "t" in other.stdout
+        workbench.apply(first, 1, 10, 20, "familie.venting", "ida")  # into the log in use
+        seen = subprocess.run(
+            [sys.executable, "-m", "casebook", "--project", str(project), "codings", "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    assert len(json.loads(seen.stdout)) == 2  # another process sees both codings

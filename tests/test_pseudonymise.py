@@ -175,7 +175,7 @@ def test_migration_0005_adds_the_table(project_path: Path, project: Project) -> 
     finally:
         conn.close()
     assert columns == ["id", "term", "replacement", "kind", "person_id", "guid", "created_at"]
-    assert version == 5
+    assert version >= 5  # later migrations (0006_longitudinal ...) count on from here
 
 
 # Capitalised words that may stand mid-sentence in the sample and are not names of people

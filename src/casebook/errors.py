@@ -48,6 +48,18 @@ class ProjectError(CasebookError):
     title = "Project problem"
 
 
+class DiskFull(ProjectError):
+    """The disk filled up during a write: the change was rolled back, earlier work is kept."""
+
+    title = "Disk full"
+
+
+class ProjectDamaged(ProjectError):
+    """SQLite found a damaged page or record in the project file."""
+
+    title = "Damaged project"
+
+
 class NotFound(CasebookError):
     """A case, round, source, person or code named by the user does not exist."""
 

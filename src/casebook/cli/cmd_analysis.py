@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +11,7 @@ import click
 from casebook.cli.main import CliState
 from casebook.cli.options import json_option
 from casebook.cli.output import CliError, emit_json, table
+from casebook.cli.terminal import VisibleStream
 from casebook.model.cooccurrence import Cooccurrence, CooccurrenceMode, CooccurrenceSpec, PairPassage
 from casebook.model.matrix import ColumnAxis, Matrix, MatrixColumn, MatrixSpec, Measure, case_unit
 from casebook.model.study import CaseKind
@@ -39,7 +39,7 @@ def _axis(cols: str) -> tuple[ColumnAxis, str | None]:
 
 
 def _write_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = csv.writer(VisibleStream(), lineterminator="\n")
     writer.writerow(header)
     writer.writerows(["" if v is None else v for v in row] for row in rows)
 
@@ -111,7 +111,7 @@ def matrix(
     spec = MatrixSpec(
         axis, attribute, Measure(measure), root, roots_only, _kind(kind), coder, round_key, with_municipality
     )
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         built = analysis.matrix(project, spec)
     if as_json:
         emit_json(_matrix_json(built))
@@ -263,7 +263,7 @@ def cooccur(
     if as_json and as_csv:
         raise CliError("choose --json or --csv, not both")
     spec = CooccurrenceSpec(CooccurrenceMode(mode), coder, round_key, _kind(kind), roots_only, min_passages)
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         if pair:
             _show_passages(analysis.pair_passages(project, spec, *pair), pair, as_json, as_csv)
             return

@@ -70,7 +70,7 @@ def _tree(book: Codebook) -> Tree:
 @click.pass_obj
 def show(state: CliState, as_json: bool) -> None:
     """Show the codebook as a tree with the number of codings per code."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         book = service.current(project)
     if as_json:
         emit_json([code_json(code) for code in book.codes])
@@ -121,10 +121,9 @@ def import_qdc(state: CliState, file: Path, coder: str) -> None:
 @click.pass_obj
 def export(state: CliState, fmt: str, output: Path) -> None:
     """Write the codebook to a file."""
-    with Project.open(state.project_path()) as project:
-        data = service.export(project, fmt)
-    output.write_bytes(data)
-    stdout.print(f"Wrote {output}")
+    with Project.open_for_reading(state.project_path()) as project:
+        service.export_file(project, fmt, output)
+    stdout.print(f"Wrote {output} (owner-only access)")
 
 
 @codebook.command(name="history")
@@ -132,7 +131,7 @@ def export(state: CliState, fmt: str, output: Path) -> None:
 @click.pass_obj
 def history(state: CliState, as_json: bool) -> None:
     """The codebook's audit trail: who changed what, and when."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         events = service.history(project)
     if as_json:
         emit_json([dataclasses.asdict(e) for e in events])

@@ -54,7 +54,7 @@ def uncode(state: CliState, source: str, start: int, end: int, code: str, coder:
 @click.pass_obj
 def codings(state: CliState, source: str | None, code: str | None, coder: str | None, as_json: bool) -> None:
     """List codings with their spans."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         found = service.codings(project, source, code, coder)
         if as_json:
             by_id = {g.id: g for g in found}

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from casebook.cli.main import CliState
-from casebook.cli.output import emit_json, stderr, stdout, table
+from casebook.cli.output import emit_json, progress_bar, stderr, stdout, table
 from casebook.model.study import InterviewMeta
 from casebook.services.importer import (
     ImportItem,
@@ -20,7 +17,6 @@ from casebook.services.importer import (
     speaker_map,
     study_spec,
 )
-from casebook.services.importer import Progress as ProgressFn
 from casebook.services.importer import speaker_pattern as speaker_pattern_of
 from casebook.services.project import Project
 
@@ -111,7 +107,8 @@ def import_(
         spec = study_spec(study) if study else None
     else:
         raise click.UsageError("nothing to import: give FILES or --manifest CSV")
-    with Project.open(state.project_path()) as project, _progress(len(items)) as report_progress:
+    quiet = as_json or len(items) < 2
+    with Project.open(state.project_path()) as project, progress_bar(quiet) as report_progress:
         report = import_files(project, items, pattern, report_progress, spec)
     _print(report, as_json)
 
@@ -120,28 +117,6 @@ def _date(value: str | None) -> str | None:
     from casebook.model.attributes import AttributeType, canonical_value
 
     return canonical_value(AttributeType.DATE, value) if value else None
-
-
-@contextmanager
-def _progress(total: int) -> Iterator[ProgressFn]:
-    progress = Progress(
-        TextColumn("{task.description:<8}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=True,
-        disable=not stderr.is_terminal or total < 2,
-    )
-    tasks: dict[str, int] = {}
-
-    def update(phase: str, done: int, count: int) -> None:
-        if phase not in tasks:
-            tasks[phase] = int(progress.add_task(phase, total=count))
-        progress.update(tasks[phase], completed=done)  # type: ignore[arg-type]
-
-    with progress:
-        yield update
 
 
 def _print(report: ImportReport, as_json: bool) -> None:

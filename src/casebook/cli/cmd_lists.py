@@ -19,7 +19,7 @@ from casebook.services.project import Project
 @click.pass_obj
 def cases(state: CliState, as_json: bool) -> None:
     """List cases with their kind, persons and number of sources."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         counts: dict[str, int] = defaultdict(int)
         for source in project.sources():
             counts[source.case or ""] += 1
@@ -52,7 +52,7 @@ def cases(state: CliState, as_json: bool) -> None:
 @click.pass_obj
 def rounds(state: CliState, as_json: bool) -> None:
     """List interview rounds in study order."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         counts: dict[str, int] = defaultdict(int)
         for source in project.sources():
             counts[source.round or ""] += 1
@@ -92,7 +92,7 @@ def rounds(state: CliState, as_json: bool) -> None:
 @click.pass_obj
 def persons(state: CliState, as_json: bool) -> None:
     """List persons by participant code, with role and cases."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         rows: list[dict[str, Any]] = [
             {
                 "code": p.code,
@@ -119,7 +119,7 @@ def persons(state: CliState, as_json: bool) -> None:
 @click.pass_obj
 def sources(state: CliState, as_json: bool, all_versions: bool) -> None:
     """List sources with case, round, size and speaker turns."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         present = project.persons_by_source()
         rows: list[dict[str, Any]] = [
             {
@@ -186,7 +186,7 @@ def memos(state: CliState, kind: str | None, as_json: bool) -> None:
     """List memos by what they are written on (project, case, round, source, code, coding)."""
     from casebook.services import workbench
 
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         found = workbench.memos(project, kind)
     if as_json:
         emit_json([dataclasses.asdict(m) for m in found])
@@ -203,7 +203,7 @@ def memos(state: CliState, kind: str | None, as_json: bool) -> None:
 @click.pass_obj
 def attrs(state: CliState, as_json: bool) -> None:
     """List attribute values per case, person and source, with their history by round."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         values = project.attribute_values()
     if as_json:
         emit_json(

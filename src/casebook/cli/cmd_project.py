@@ -9,7 +9,7 @@ from rich.text import Text
 
 from casebook.cli.main import CliState
 from casebook.cli.options import coder_option
-from casebook.cli.output import emit_json, stdout
+from casebook.cli.output import emit_json, progress_bar, stdout
 from casebook.services.codebook import DEFAULT_CODEBOOK, current
 from casebook.services.project import Project
 from casebook.services.setup import create_project
@@ -46,8 +46,8 @@ def init(
 @click.pass_obj
 def check(state: CliState, as_json: bool) -> None:
     """Verify the project: schema, links, every span inside its source, text hashes."""
-    with Project.open_readonly(state.project_path()) as project:
-        report = project.check()
+    with Project.open_readonly(state.project_path()) as project, progress_bar(as_json) as progress:
+        report = project.check(progress)
     if as_json:
         emit_json(
             {

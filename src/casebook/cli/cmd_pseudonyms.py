@@ -43,7 +43,7 @@ def pseudonyms_add(state: CliState, term: str, replacement: str, kind: str, pers
 @click.pass_obj
 def pseudonyms_list(state: CliState, as_json: bool) -> None:
     """List the terms and what exports write instead."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         entries = service.listed(project)
     rows = [
         {"term": p.term, "replacement": p.replacement, "kind": p.kind.value, "person": p.person}

@@ -99,7 +99,7 @@ def report(state: CliState, /, output: Path | None, recipe: Path | None, **optio
                 )
     spec = reports.recipe(recipe) if recipe is not None else ReportSpec()
     spec = replace(spec, **_overrides(options))
-    with Project.open(state.project_path()) as project, progress_bar() as progress:
+    with Project.open_for_reading(state.project_path()) as project, progress_bar() as progress:
         result = reports.export(project, spec, output, progress)
     note = ", pseudonymised" if result.pseudonymised else ""
     stdout.print(f"Wrote {result.path}: {result.excerpts} excerpts ({result.format.value}{note})")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-import sys
 
 import click
 
 from casebook.cli.main import CliState
 from casebook.cli.options import json_option
 from casebook.cli.output import CliError, emit_json, stdout, table
+from casebook.cli.terminal import VisibleStream
 from casebook.model.search import SearchHit, SearchResult
 from casebook.model.segments import Segment
 from casebook.services import retrieval
@@ -122,13 +122,13 @@ def segments(
     wanted = retrieval.segment_filter(
         code, case, round_key, coder, kind, speaker, where, logic, children=not no_children
     )
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         found = retrieval.segments(project, wanted, offset, limit)
         total = len(found) if as_json or as_csv else retrieval.count(project, wanted)
     if as_json:
         emit_json([segment_record(s) for s in found])
     elif as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=SEGMENT_FIELDS, lineterminator="\n")
+        writer = csv.DictWriter(VisibleStream(), fieldnames=SEGMENT_FIELDS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(segment_record(s) for s in found)
     else:
@@ -215,7 +215,7 @@ def search(
     """Find QUERY in the speech of every current source (the exact words, as a phrase;
     case is ignored, æ, ø and å never are). Each hit is a speaker turn that
     ``casebook code SOURCE START END CODE`` can code."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         result = retrieval.search(project, query, forms, case, round_key, kind, offset, limit)
     if as_json:
         emit_json(

@@ -11,6 +11,7 @@ import click
 
 from casebook import __version__
 from casebook.cli.output import CliError
+from casebook.cli.terminal import show_notices
 from casebook.errors import CasebookError
 
 PROJECT_ENV = "CASEBOOK_PROJECT"
@@ -40,9 +41,29 @@ class CasebookGroup(click.Group):
             return super().invoke(ctx)
         except CasebookError as exc:
             raise CliError(str(exc)) from None
+        except OSError as exc:  # a file that cannot be read or written: name it, no traceback
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise CliError(f"{where}{exc.strerror or exc}") from None
         except KeyboardInterrupt:
             click.echo("casebook: interrupted; the project is unchanged", err=True)
             sys.exit(130)
+        except Exception as exc:
+            problem = _project_problem(ctx, exc)
+            if problem is None:
+                raise
+            raise CliError(str(problem)) from None
+
+
+def _project_problem(ctx: click.Context, exc: Exception) -> CasebookError | None:
+    """An SQLite error met while rows were read (a damaged page): the project's problem."""
+    from casebook.services.project import database_problem
+
+    state = ctx.find_object(CliState)
+    try:
+        path = state.project_path() if state is not None else Path("project")
+    except CliError:
+        path = Path("project")
+    return database_problem(path, exc)
 
 
 @click.group(cls=CasebookGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,6 +80,7 @@ class CasebookGroup(click.Group):
 def cli(ctx: click.Context, project: Path | None) -> None:
     """casebook: code interview transcripts and follow cases across rounds."""
     ctx.obj = CliState(project)
+    show_notices()
 
 
 def _set_project(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
@@ -88,16 +110,21 @@ def _accept_project_anywhere(command: click.Command) -> None:
 def _register() -> None:
     from casebook.cli import (
         cmd_analysis,
+        cmd_backup,
         cmd_codebook,
         cmd_coding,
+        cmd_directions,
+        cmd_events,
         cmd_import,
         cmd_lists,
+        cmd_longitudinal,
         cmd_project,
         cmd_pseudonyms,
         cmd_report,
         cmd_retrieval,
         cmd_source,
         cmd_study,
+        cmd_summary,
         cmd_tui,
     )
 
@@ -113,6 +140,11 @@ def _register() -> None:
         cmd_analysis,
         cmd_report,
         cmd_pseudonyms,
+        cmd_events,
+        cmd_longitudinal,
+        cmd_directions,
+        cmd_summary,
+        cmd_backup,
         cmd_tui,
     )
     for module in modules:

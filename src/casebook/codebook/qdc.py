@@ -14,8 +14,9 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from casebook.codebook.validation import COLOR, CodebookInvalid, normalize_color, validate
+from casebook.errors import ImportProblem
 from casebook.model.codes import Code, Codebook
-from casebook.untrusted.archive import parse_xml
+from casebook.untrusted.archive import MAX_DEPTH, parse_xml
 
 NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -50,12 +51,18 @@ def _add_children(codebook: Codebook, parent: str | None, element: Element) -> N
 
 def read_qdc(path: Path) -> Codebook:
     """Parse a .qdc (or the codebook inside a .qde) from another tool."""
-    if not path.is_file():
-        raise CodebookInvalid(path, "no such file")
-    data = path.read_bytes()
+    try:
+        if not path.is_file():
+            raise CodebookInvalid(path, "no such file")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CodebookInvalid(path, f"cannot read the file ({exc.strerror or exc})") from None
     if len(data) > MAX_QDC_BYTES:
         raise CodebookInvalid(path, "file is too large (limit 32 MiB)")
-    root = parse_xml(data, path, path.name)
+    try:
+        root = parse_xml(data, path, path.name)
+    except ImportProblem as exc:
+        raise CodebookInvalid(path, exc.problem) from None
     codes_element = None
     for ns in (NS, PROJECT_NS):
         if root.tag in (f"{{{ns}}}CodeBook", f"{{{ns}}}Project"):
@@ -65,7 +72,7 @@ def read_qdc(path: Path) -> Codebook:
         raise CodebookInvalid(path, "is not a REFI-QDA codebook (no CodeBook/Codes element)")
     ns = root.tag[1:].split("}")[0]
     codes: list[Code] = []
-    _read_codes(codes_element, ns, None, codes, path)
+    _read_codes(codes_element, ns, None, codes, path, set())
     if not codes:
         raise CodebookInvalid(path, "contains no codes")
     codebook = Codebook(name=path.stem, version="", codes=tuple(codes))
@@ -73,8 +80,17 @@ def read_qdc(path: Path) -> Codebook:
     return codebook
 
 
-def _read_codes(element: Element, ns: str, parent: str | None, out: list[Code], path: Path) -> None:
-    taken = {code.key for code in out}
+def _read_codes(
+    element: Element,
+    ns: str,
+    parent: str | None,
+    out: list[Code],
+    path: Path,
+    taken: set[str],
+    depth: int = 0,
+) -> None:
+    if depth >= MAX_DEPTH:
+        raise CodebookInvalid(path, f"codes are nested too deeply (over {MAX_DEPTH} levels)")
     for node in element.findall(f"{{{ns}}}Code"):
         name = (node.get("name") or "").strip()
         if not name:
@@ -96,7 +112,7 @@ def _read_codes(element: Element, ns: str, parent: str | None, out: list[Code], 
                 guid=guid_match.group(1).lower(),
             )
         )
-        _read_codes(node, ns, key, out, path)
+        _read_codes(node, ns, key, out, path, taken, depth + 1)
 
 
 def slug(name: str) -> str:

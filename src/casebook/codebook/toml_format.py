@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,8 @@ def parse_toml_doc(doc: dict[str, Any], path: Path | str, text: str = "") -> Cod
     """Build a Codebook from parsed TOML, checking every code."""
     headers = [text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)]
     meta = doc.get("codebook", {})
+    if not isinstance(meta, dict):
+        raise CodebookInvalid(path, "'codebook' must be a table: [codebook] with name, version, ...")
     entries = doc.get("code", [])
     if not isinstance(entries, list) or not entries:
         raise CodebookInvalid(path, "has no [[code]] entries")
@@ -64,17 +67,38 @@ def parse_toml_doc(doc: dict[str, Any], path: Path | str, text: str = "") -> Cod
     lines: list[int | None] = []
     for index, entry in enumerate(entries):
         line = headers[index] if index < len(headers) else None
+        if not isinstance(entry, dict):
+            raise CodebookInvalid(path, f"code #{index + 1}: each code must be a [[code]] table")
         codes.append(_code(entry, path, line, index))
         lines.append(line)
     codebook = Codebook(
-        name=str(meta.get("name", "")),
-        version=str(meta.get("version", "")),
-        language=str(meta.get("language", "nb")),
-        description=str(meta.get("description", "")),
+        name=_field(meta, "name", "", path, "[codebook]"),
+        version=_field(meta, "version", "", path, "[codebook]"),
+        language=_field(meta, "language", "nb", path, "[codebook]"),
+        description=_field(meta, "description", "", path, "[codebook]"),
         codes=tuple(codes),
     )
     validate(codebook, path, lines)
     return codebook
+
+
+def _field(table: dict[str, Any], name: str, default: str, path: Path | str, label: str) -> str:
+    """A text field as written; any other TOML type (a number, a table) is an error."""
+    value = table.get(name, default)
+    if not isinstance(value, str):
+        raise CodebookInvalid(path, f"{label}: {name} must be text in quotes, not {_kind(value)}")
+    return value
+
+
+def _kind(value: object) -> str:
+    """What a TOML value is, in words (for error messages that must not echo the value)."""
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    return "a number" if isinstance(value, int | float) else "a date or time"
 
 
 def _code(entry: dict[str, Any], path: Path | str, line: int | None, index: int) -> Code:
@@ -82,18 +106,33 @@ def _code(entry: dict[str, Any], path: Path | str, line: int | None, index: int)
     key = entry.get("id")
     if not isinstance(key, str) or not key.strip():
         raise CodebookInvalid(path, f"{where}a code has no id")
+    key = unicodedata.normalize("NFC", key)
     label = f"{where}code {key!r}"
     unknown = sorted(set(entry) - _FIELDS)
     if unknown:
         raise CodebookInvalid(path, f"{label}: unknown field(s) {', '.join(unknown)}")
+    text = {
+        name: _field(entry, name, default, path, label)
+        for name, default in (
+            ("name", ""),
+            ("parent", ""),
+            ("description", ""),
+            ("use_when", ""),
+            ("not_when", ""),
+            ("color", "#888888"),
+            ("distance", "none"),
+            ("valence", "nøytral"),
+            ("guid", ""),
+        )
+    }
     try:
-        distance = Distance(entry.get("distance", "none"))
+        distance = Distance(text["distance"])
     except ValueError:
         raise CodebookInvalid(
             path, f"{label}: distance must be one of {', '.join(d.value for d in Distance)}"
         ) from None
     try:
-        valence = Valence(entry.get("valence", "nøytral"))
+        valence = Valence(text["valence"])
     except ValueError:
         raise CodebookInvalid(
             path, f"{label}: valence must be one of {', '.join(v.value for v in Valence)}"
@@ -104,21 +143,21 @@ def _code(entry: dict[str, Any], path: Path | str, line: int | None, index: int)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise CodebookInvalid(path, f"{label}: {name} must be a list of strings")
         lists[name] = tuple(value)
-    color = str(entry.get("color", "#888888"))
+    color = text["color"]
     return Code(
         key=key.strip(),
-        name=str(entry.get("name", "")).strip(),
-        parent=(str(entry["parent"]).strip() or None) if entry.get("parent") else None,
-        description=str(entry.get("description", "")).strip(),
-        use_when=str(entry.get("use_when", "")).strip(),
-        not_when=str(entry.get("not_when", "")).strip(),
+        name=text["name"].strip(),
+        parent=unicodedata.normalize("NFC", text["parent"].strip()) or None,
+        description=text["description"].strip(),
+        use_when=text["use_when"].strip(),
+        not_when=text["not_when"].strip(),
         examples=lists["examples"],
         color=normalize_color(color) if color.startswith("#") else color,
         distance=distance,
         valence=valence,
         signals=lists["signals"],
         aliases=lists["aliases"],
-        guid=str(entry.get("guid", "")),
+        guid=text["guid"],
     )
 
 

@@ -12,6 +12,8 @@ from casebook.model.codes import Code, Codebook
 
 KEY = re.compile(r"^\w[\w\-]*(?:\.\w[\w\-]*)*$")
 COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+MAX_TREE_DEPTH = 100
+"""Deepest code tree accepted (the codebooks researchers use have three or four levels)."""
 
 
 class CodebookInvalid(FileProblem):
@@ -34,6 +36,7 @@ def validate(codebook: Codebook, path: Path | str, lines: Sequence[int | None] =
     ``lines[i]`` is the file line where code ``i`` starts, when known.
     """
     seen: dict[str, Code] = {}
+    guids: dict[str, str] = {}
     for index, code in enumerate(codebook.codes):
 
         def fail(problem: str, code: Code = code, index: int = index) -> CodebookInvalid:
@@ -41,6 +44,9 @@ def validate(codebook: Codebook, path: Path | str, lines: Sequence[int | None] =
 
         if code.key in seen:
             raise fail("the id is used twice")
+        guid = code.guid.lower()
+        if guid and guid in guids:
+            raise fail(f"its guid {code.guid} is also the guid of code {guids[guid]!r}")
         if not KEY.match(code.key):
             raise fail("ids use letters, digits, _ and - with dots between levels")
         if not code.name.strip():
@@ -53,6 +59,8 @@ def validate(codebook: Codebook, path: Path | str, lines: Sequence[int | None] =
             except ValueError as exc:
                 raise fail(str(exc)) from None
         seen[code.key] = code
+        if guid:
+            guids[guid] = code.key
     for index, code in enumerate(codebook.codes):
         if code.parent is not None and code.parent not in seen:
             raise CodebookInvalid(
@@ -67,14 +75,30 @@ def _where(lines: Sequence[int | None], index: int) -> str:
 
 
 def _check_cycles(codebook: Codebook, path: Path | str, lines: Sequence[int | None]) -> None:
+    """Parents form a tree, at most ``MAX_TREE_DEPTH`` levels deep: each code's depth is
+    worked out once, so a long chain costs linear time, not quadratic."""
     parents = {code.key: code.parent for code in codebook.codes}
+    depths: dict[str, int] = {}
     for index, start in enumerate(parents):
-        chain = [start]
-        current = parents[start]
-        while current is not None:
-            if current in chain:
-                where = _where(lines, index)
+        chain: list[str] = []
+        on_chain: set[str] = set()
+        current: str | None = start
+        while current is not None and current not in depths:
+            if current in on_chain:
                 loop = " -> ".join([*chain[chain.index(current) :], current])
-                raise CodebookInvalid(path, f"{where}code {start!r}: parents form a cycle ({loop})")
+                raise CodebookInvalid(
+                    path, f"{_where(lines, index)}code {start!r}: parents form a cycle ({loop})"
+                )
             chain.append(current)
+            on_chain.add(current)
             current = parents.get(current)
+        level = depths[current] if current is not None else 0
+        for key in reversed(chain):
+            level += 1
+            depths[key] = level
+        if depths[start] > MAX_TREE_DEPTH:
+            raise CodebookInvalid(
+                path,
+                f"{_where(lines, index)}code {start!r}: codes are nested too deeply"
+                f" (over {MAX_TREE_DEPTH} levels)",
+            )

@@ -41,26 +41,47 @@ def read_manifest(path: Path) -> list[ManifestRow]:
     if not text.strip():
         raise ImportProblem(path, "manifest is empty")
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=_dialect(text))
-    header = [h.strip() for h in reader.fieldnames or []]
+    done = 0  # lines read by the rows parsed so far: a row that fails starts on the next one
+    try:
+        _check_header(path, [h.strip() for h in reader.fieldnames or []])
+        done = reader.line_num
+        rows = []
+        for raw in reader:
+            line = done = reader.line_num
+            cells = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+            if not any(cells.values()):
+                continue
+            try:
+                rows.append(_row(cells, path.parent, line))
+            except InvalidValue as exc:
+                raise ImportProblem(path, f"line {line}: {exc.message}") from None
+    except csv.Error as exc:
+        raise ImportProblem(path, f"line {done + 1}: {_csv_problem(exc)}") from None
+    if not rows:
+        raise ImportProblem(path, "manifest has no rows")
+    return rows
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    """The required columns are there; every column is known and given once."""
     missing = {"file", "case"} - set(header)
     if missing:
         raise ImportProblem(path, f"manifest lacks column(s) {', '.join(sorted(missing))}")
     unknown = [h for h in header if h not in _KNOWN and not h.startswith(("case.", "source."))]
     if unknown:
         raise ImportProblem(path, f"manifest has unknown column(s) {', '.join(unknown)}")
-    rows = []
-    for raw in reader:
-        line = reader.line_num
-        cells = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-        if not any(cells.values()):
-            continue
-        try:
-            rows.append(_row(cells, path.parent, line))
-        except InvalidValue as exc:
-            raise ImportProblem(path, f"line {line}: {exc.message}") from None
-    if not rows:
-        raise ImportProblem(path, "manifest has no rows")
-    return rows
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise ImportProblem(
+            path, f"manifest gives column(s) {', '.join(twice)} twice", "keep one of each column"
+        )
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """Python's CSV error in the researcher's words."""
+    if "field limit" in str(exc):
+        return f"a cell is longer than {csv.field_size_limit():,} characters; refusing"
+    return f"not valid CSV ({exc})"
 
 
 def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:

@@ -1,4 +1,6 @@
-"""OpenDocument (.odt) transcripts: headings, paragraphs, lists and tables in order."""
+"""OpenDocument (.odt) transcripts: headings, paragraphs, lists and tables in order.
+
+Elements nested deeper than ``MAX_DEPTH`` are refused, not followed."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from casebook.errors import ImportProblem
-from casebook.untrusted.archive import open_archive, parse_xml, read_member
+from casebook.untrusted.archive import MAX_DEPTH, open_archive, parse_xml, read_member, too_deep
 
 T = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -22,26 +24,34 @@ def read_odt(path: Path) -> str:
     if body is None:
         raise ImportProblem(path, "is not an OpenDocument text (no office:text body)")
     lines: list[str] = []
-    _block(body, lines)
+    _block(body, lines, path, 0)
     return "\n".join(lines)
 
 
-def _block(container: Element, lines: list[str]) -> None:
+def _deeper(path: Path, depth: int) -> int:
+    if depth >= MAX_DEPTH:
+        raise too_deep(path, "content.xml")
+    return depth + 1
+
+
+def _block(container: Element, lines: list[str], path: Path, depth: int) -> None:
+    deeper = _deeper(path, depth)
     for child in container:
         if child.tag in (T + "p", T + "h"):
-            lines.append(_inline(child))
+            lines.append(_inline(child, path, deeper))
         elif child.tag == TABLE + "table-row":
             cells = []
             for cell in child.findall(TABLE + "table-cell"):
                 inner: list[str] = []
-                _block(cell, inner)
+                _block(cell, inner, path, deeper)
                 cells.append(" ".join(line for line in inner if line.strip()))
             lines.append("\t".join(cells))
         elif child.tag not in _SKIP:
-            _block(child, lines)
+            _block(child, lines, path, deeper)
 
 
-def _inline(element: Element) -> str:
+def _inline(element: Element, path: Path, depth: int) -> str:
+    deeper = _deeper(path, depth)
     parts = [element.text or ""]
     for child in element:
         if child.tag == T + "s":
@@ -51,7 +61,7 @@ def _inline(element: Element) -> str:
         elif child.tag == T + "line-break":
             parts.append("\n")
         elif child.tag not in _SKIP:
-            parts.append(_inline(child))
+            parts.append(_inline(child, path, deeper))
         parts.append(child.tail or "")
     return "".join(parts)
 

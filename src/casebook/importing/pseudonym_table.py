@@ -14,6 +14,7 @@ found in their definite forms (``Nordåsen``).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +29,18 @@ _ENTRY_KEYS = {"replacement", "person"}
 
 def read_pseudonym_file(path: Path) -> tuple[Pseudonym, ...]:
     """The ``[pseudonyms]`` table of a TOML file; every problem names the file and key."""
-    doc, _ = read_small_toml(path, "pseudonym list", MAX_LIST_BYTES, ImportProblem)
+    doc, text = read_small_toml(path, "pseudonym list", MAX_LIST_BYTES, ImportProblem)
     if "pseudonyms" not in doc:
         raise ImportProblem(path, "has no [pseudonyms] table", "see: casebook pseudonyms load --help")
     try:
-        return pseudonym_table(doc)
+        return pseudonym_table(doc, text)
     except InvalidValue as exc:
         raise ImportProblem(path, exc.message) from None
 
 
-def pseudonym_table(doc: dict[str, Any]) -> tuple[Pseudonym, ...]:
-    """Parse ``doc["pseudonyms"]`` (absent: an empty list); a wrong entry names its key."""
+def pseudonym_table(doc: dict[str, Any], text: str = "") -> tuple[Pseudonym, ...]:
+    """Parse ``doc["pseudonyms"]`` (absent: an empty list). A wrong entry is named by its
+    table, number and line in ``text``, never by its term: the terms are real names."""
     table = doc.get("pseudonyms", {})
     if not isinstance(table, dict):
         raise InvalidValue("'pseudonyms' must be tables like [pseudonyms.person]")
@@ -53,16 +55,22 @@ def pseudonym_table(doc: dict[str, Any]) -> tuple[Pseudonym, ...]:
             ) from None
         if not isinstance(entries, dict):
             raise InvalidValue(f"pseudonyms.{kind_name} must be a table of NAME = REPLACEMENT")
-        for raw_term, value in entries.items():
-            key = f"pseudonyms.{kind_name}.{raw_term}"
+        for number, (raw_term, value) in enumerate(entries.items(), start=1):
+            key = _where(kind_name, number, raw_term, text)
             pseudonym = _entry(key, clean_term(raw_term), kind, value)
             if pseudonym.term in seen:
-                raise InvalidValue(
-                    f"{key}: {pseudonym.term!r} is listed twice (also in {seen[pseudonym.term]})"
-                )
+                raise InvalidValue(f"{key}: the same term is listed twice (also as {seen[pseudonym.term]})")
             seen[pseudonym.term] = key
             found.append(pseudonym)
     return tuple(found)
+
+
+def _where(kind: str, number: int, term: str, text: str) -> str:
+    """``[pseudonyms.person] entry 2 (line 14)``: the entry, without the name it hides."""
+    quoted = re.escape(term)
+    found = re.search(rf"^[ \t]*(?:{quoted}|\"{quoted}\"|'{quoted}')[ \t]*=", text, re.MULTILINE)
+    line = f" (line {text.count(chr(10), 0, found.start()) + 1})" if found else ""
+    return f"[pseudonyms.{kind}] entry {number}{line}"
 
 
 def _entry(key: str, term: str, kind: PseudonymKind, value: object) -> Pseudonym:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Collection
 from pathlib import Path
@@ -42,7 +43,11 @@ def read_file(
                 path, f"document text is too large ({len(raw):,} characters; limit {MAX_TEXT_CHARS:,})"
             )
     else:
-        raw, encoding = decode_text(path.read_bytes(), path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ImportProblem(path, f"cannot be read ({exc.strerror or exc})") from None
+        raw, encoding = decode_text(data, path)
         if fmt in ("vtt", "srt"):
             from casebook.importing.subtitles import read_subtitles
 
@@ -55,14 +60,18 @@ def read_file(
 
 
 def _check_file(path: Path) -> None:
-    if not path.exists():
-        raise ImportProblem(path, "no such file")
-    if not path.is_file():
-        raise ImportProblem(path, "is not a regular file")
+    """The file exists, is readable and of a sane size. A folder without access or a name
+    too long for the file system (``OSError``) is a problem of the file, said in one line."""
     try:
+        if not path.exists():
+            raise ImportProblem(path, "no such file")
+        if not path.is_file():
+            raise ImportProblem(path, "is not a regular file")
         size = path.stat().st_size
+        if not os.access(path, os.R_OK):
+            raise ImportProblem(path, "cannot be read (permission denied)")
     except OSError as exc:
-        raise ImportProblem(path, f"cannot be read ({exc.strerror})") from None
+        raise ImportProblem(path, f"cannot be read ({exc.strerror or exc})") from None
     if size == 0:
         raise ImportProblem(path, "the file is empty")
     if size > MAX_FILE_BYTES:

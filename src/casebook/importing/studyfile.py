@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from casebook.errors import ImportProblem, InvalidValue
 from casebook.importing.pseudonym_table import pseudonym_table
+from casebook.importing.study_events import attribute_scales, study_events
 from casebook.model.attributes import Attribute, AttributeScope, AttributeType, canonical_value
+from casebook.model.changes import AttributeScale
+from casebook.model.events import EventSpec
+from casebook.model.names import checked_key, nfc
 from casebook.model.pseudonyms import Pseudonym
 from casebook.model.study import CaseKind
 from casebook.untrusted.small_text import read_small_toml
@@ -65,34 +70,56 @@ class StudySpec:
     attributes: tuple[Attribute, ...]
     origin: str = ""
     pseudonyms: tuple[Pseudonym, ...] = ()
+    events: tuple[EventSpec, ...] | None = None
+    scales: tuple[AttributeScale, ...] = ()
 
 
 def read_study(path: Path) -> StudySpec:
-    """Parse and validate a study file; every problem names the file."""
-    doc, _ = read_small_toml(path, "study file", MAX_STUDY_BYTES, ImportProblem)
+    """Parse and validate a study file; every problem names the file and the entry by its
+    table, number and line, never by its contents (they may hold personal data)."""
+    doc, text = read_small_toml(path, "study file", MAX_STUDY_BYTES, ImportProblem)
     try:
-        return dataclasses.replace(_spec(doc), origin=str(path))
+        return dataclasses.replace(_spec(doc, text), origin=str(path))
     except (InvalidValue, KeyError, TypeError, ValueError, AttributeError) as exc:
-        message = exc.message if isinstance(exc, InvalidValue) else f"bad entry: {exc}"
-        raise ImportProblem(path, message) from None
+        message = (
+            exc.message
+            if isinstance(exc, InvalidValue)
+            else f"an entry cannot be read ({type(exc).__name__})"
+        )
+        raise ImportProblem(path, message, exc.hint if isinstance(exc, InvalidValue) else None) from None
 
 
-def _tables(doc: dict[str, Any], name: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class _Entry:
+    """One ``[[rounds]]``, ``[[cases]]`` or ``[[persons]]`` table and where it is."""
+
+    table: dict[str, Any]
+    where: str
+    """``[[persons]] entry 3 (line 42)``: how messages name it."""
+
+
+def _tables(doc: dict[str, Any], name: str, text: str) -> list[_Entry]:
     """``[[name]]`` entries, refusing any other shape with a plain message."""
     value = doc.get(name, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise InvalidValue(f"{name!r} must be a list of [[{name}]] tables")
-    return value
+    header = re.compile(rf"^[ \t]*\[\[[ \t]*{re.escape(name)}[ \t]*\]\]", re.MULTILINE)
+    lines = [text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)]
+    lines = lines if len(lines) == len(value) else []
+    return [
+        _Entry(entry, f"[[{name}]] entry {index + 1}" + (f" (line {lines[index]})" if lines else ""))
+        for index, entry in enumerate(value)
+    ]
 
 
-def _spec(doc: dict[str, Any]) -> StudySpec:
+def _spec(doc: dict[str, Any], text: str = "") -> StudySpec:
     declared = doc.get("attributes", {})
     if not isinstance(declared, dict) or not all(isinstance(v, dict) for v in declared.values()):
         raise InvalidValue("'attributes' must be tables like [attributes.case.NAME]")
     attributes = tuple(_attributes(declared))
-    rounds = tuple(_round(r) for r in _tables(doc, "rounds"))
-    cases = tuple(_case(c) for c in _tables(doc, "cases"))
-    persons = tuple(_person(p) for p in _tables(doc, "persons"))
+    rounds = tuple(_round(r) for r in _tables(doc, "rounds", text))
+    cases = tuple(_case(c) for c in _tables(doc, "cases", text))
+    persons = tuple(_person(p) for p in _tables(doc, "persons", text))
     _unique("round", [r.key for r in rounds])
     _unique("case", [c.key for c in cases])
     _unique("participant code", [p.code for p in persons])
@@ -106,13 +133,18 @@ def _spec(doc: dict[str, Any]) -> StudySpec:
         _check_values(AttributeScope.CASE, case_spec.key, case_spec.attributes, declared)
     for person in persons:
         _check_values(AttributeScope.PERSON, person.code, person.attributes, declared)
+    study = doc.get("study", {})
+    if not isinstance(study, dict):
+        raise InvalidValue("'study' must be a table: [study] with name = \"...\"")
     return StudySpec(
-        str(doc.get("study", {}).get("name", "")),
+        _plain(study, "name", "[study]"),
         rounds,
         cases,
         persons,
         attributes,
-        pseudonyms=pseudonym_table(doc),
+        pseudonyms=pseudonym_table(doc, text),
+        events=study_events(doc, keys, {r.key for r in rounds}),
+        scales=attribute_scales(doc),
     )
 
 
@@ -124,22 +156,42 @@ def _unique(what: str, keys: list[str]) -> None:
         seen.add(key)
 
 
-def _text(entry: dict[str, Any], name: str, required: bool = False) -> str:
+def _plain(entry: dict[str, Any], name: str, where: str) -> str:
+    """A text field (a whole number is taken as text); a table, list or date is an error."""
     value = entry.get(name, "")
-    if required and not str(value).strip():
-        raise InvalidValue(f"an entry is missing {name!r}: {entry}")
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidValue(f"{where}: {name} must be text in quotes")
     return str(value).strip()
 
 
-def _round(entry: dict[str, Any]) -> RoundSpec:
-    window = entry.get("window", [None, None])
+def _key(entry: _Entry, name: str, what: str) -> str:
+    """The entry's key field, required, NFC-normalised and printable."""
+    value = _plain(entry.table, name, entry.where)
+    if not value:
+        raise InvalidValue(f"{entry.where} has no {name!r}", f"give every entry a {name}")
+    try:
+        return checked_key(value, what)
+    except InvalidValue as exc:
+        raise InvalidValue(f"{entry.where}: {exc.message}", exc.hint) from None
+
+
+def _values(entry: _Entry) -> dict[str, Any]:
+    values = entry.table.get("attributes", {})
+    if not isinstance(values, dict):
+        raise InvalidValue(f"{entry.where}: attributes must be a table like attributes = {{ NAME = VALUE }}")
+    return dict(values)
+
+
+def _round(entry: _Entry) -> RoundSpec:
+    key = _key(entry, "key", "round key")
+    window = entry.table.get("window", [None, None])
     if not isinstance(window, list) or len(window) != 2:
-        raise InvalidValue(f"round {entry.get('key')!r}: window must be [start, end]")
+        raise InvalidValue(f"round {key!r}: window must be [start, end]")
     dates = tuple(_date(w) for w in window)
-    baseline = entry.get("baseline", False)
+    baseline = entry.table.get("baseline", False)
     if not isinstance(baseline, bool):
-        raise InvalidValue(f"round {entry.get('key')!r}: baseline must be true or false")
-    return RoundSpec(_text(entry, "key", True), _text(entry, "label"), (dates[0], dates[1]), baseline)
+        raise InvalidValue(f"round {key!r}: baseline must be true or false")
+    return RoundSpec(key, _plain(entry.table, "label", entry.where), (dates[0], dates[1]), baseline)
 
 
 def _date(value: object) -> str | None:
@@ -150,29 +202,32 @@ def _date(value: object) -> str | None:
     return canonical_value(AttributeType.DATE, value)
 
 
-def _case(entry: dict[str, Any]) -> CaseSpec:
-    kind = _text(entry, "kind") or "other"
+def _case(entry: _Entry) -> CaseSpec:
+    key = _key(entry, "key", "case key")
+    kind = _plain(entry.table, "kind", entry.where) or "other"
     try:
         case_kind = CaseKind(kind)
     except ValueError:
-        raise InvalidValue(f"case {entry.get('key')!r}: kind must be family, municipality or other") from None
-    return CaseSpec(
-        _text(entry, "key", True), case_kind, _text(entry, "label"), dict(entry.get("attributes", {}))
-    )
+        raise InvalidValue(f"case {key!r}: kind must be family, municipality or other") from None
+    return CaseSpec(key, case_kind, _plain(entry.table, "label", entry.where), _values(entry))
 
 
-def _person(entry: dict[str, Any]) -> PersonSpec:
-    works = entry.get("works_with", [])
+def _person(entry: _Entry) -> PersonSpec:
+    code = _key(entry, "code", "participant code")
+    works = entry.table.get("works_with", [])
     if isinstance(works, str):
         works = [works]
+    if not isinstance(works, list) or not all(isinstance(w, str) for w in works):
+        raise InvalidValue(f"person {code!r}: works_with must be a case key or a list of them")
+    case = _plain(entry.table, "case", entry.where)
     return PersonSpec(
-        code=_text(entry, "code", True),
-        role=_text(entry, "role"),
-        profession=_text(entry, "profession"),
-        label=_text(entry, "label"),
-        case=_text(entry, "case") or None,
-        works_with=tuple(str(w) for w in works),
-        attributes=dict(entry.get("attributes", {})),
+        code=code,
+        role=_plain(entry.table, "role", entry.where),
+        profession=_plain(entry.table, "profession", entry.where),
+        label=_plain(entry.table, "label", entry.where),
+        case=nfc(case) if case else None,
+        works_with=tuple(nfc(w.strip()) for w in works),
+        attributes=_values(entry),
     )
 
 
@@ -208,5 +263,8 @@ def _check_values(
             continue
         try:
             canonical_value(attribute.type, value)
-        except InvalidValue as exc:
-            raise InvalidValue(f"{scope.value} {owner!r}, attribute {name!r}: {exc.message}") from None
+        except InvalidValue:  # its message shows the value, which may be personal data
+            raise InvalidValue(
+                f"{scope.value} {owner!r}, attribute {name!r}:"
+                f" the value is not of type {attribute.type.value}"
+            ) from None

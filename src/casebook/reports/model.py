@@ -67,6 +67,34 @@ def distinct_quotes(excerpts: tuple[Excerpt, ...]) -> list[Excerpt]:
 
 
 @dataclass(frozen=True, slots=True)
+class Paragraph:
+    """Running text of a report; a ``note`` is drawn smaller (a basis, a caveat)."""
+
+    text: str
+    note: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    """A bulleted list."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table of text cells under a caption (rows as long as ``headers``)."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+Block = Paragraph | Bullets | Table
+"""Text a report shows besides excerpts (case summaries are mostly made of these)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     """A code below a chapter: its definition and its excerpts (``level`` 2 for children)."""
 
@@ -78,6 +106,8 @@ class Section:
     not_when: str
     memo: str
     excerpts: tuple[Excerpt, ...]
+    body: tuple[Block, ...] = ()
+    """Drawn after the definition and before the excerpts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +120,8 @@ class Chapter:
     memo: str
     excerpts: tuple[Excerpt, ...]
     sections: tuple[Section, ...]
+    body: tuple[Block, ...] = ()
+    """Drawn after the definition and before the excerpts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +152,8 @@ class Report:
     matrix: Matrix | None = None
     chart: Chart | None = None
     memos: bool = False
+    compact: bool = False
+    """A short document (a case summary): no table of contents, no page breaks."""
 
     def excerpts(self) -> Iterator[tuple[Chapter, Section | None, Excerpt]]:
         """Every excerpt in report order, with the chapter and section it stands in."""

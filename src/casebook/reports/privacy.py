@@ -16,8 +16,47 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from casebook.model.attributes import AttributeType
-from casebook.reports.model import Chapter, Chart, Excerpt, Matrix, Report, ReportFormat, Section
+from casebook.reports.model import (
+    Block,
+    Bullets,
+    Chapter,
+    Chart,
+    Excerpt,
+    Matrix,
+    Paragraph,
+    Report,
+    ReportFormat,
+    Section,
+    Table,
+)
 from casebook.text.pseudonymise import Pseudonymiser
+
+
+def _pseudonymise_block(block: Block, names: Pseudonymiser) -> Block:
+    """Running text, lists and tables hold project data (attribute values, events, memos)."""
+    if isinstance(block, Paragraph):
+        return dataclasses.replace(block, text=names.apply(block.text))
+    if isinstance(block, Bullets):
+        return Bullets(tuple(names.apply(item) for item in block.items))
+    return Table(
+        names.apply(block.title),
+        tuple(names.apply(h) for h in block.headers),
+        tuple(tuple(names.apply(c) for c in row) for row in block.rows),
+    )
+
+
+def _block_texts(blocks: tuple[Block, ...], where: str) -> Iterator[tuple[str, str]]:
+    for number, block in enumerate(blocks, start=1):
+        place = f"{where}, paragraph {number}"
+        if isinstance(block, Paragraph):
+            yield block.text, place
+        elif isinstance(block, Bullets):
+            for item in block.items:
+                yield item, f"{place} (a list)"
+        else:
+            yield block.title, f"{place} (a table)"
+            for text in (*block.headers, *(c for row in block.rows for c in row)):
+                yield text, f"{place} (a table)"
 
 
 def pseudonymise_report(report: Report, names: Pseudonymiser) -> Report:
@@ -43,7 +82,10 @@ def pseudonymise_report(report: Report, names: Pseudonymiser) -> Report:
 
     def section(s: Section) -> Section:
         return dataclasses.replace(
-            s, memo=names.apply(s.memo), excerpts=tuple(excerpt(e) for e in s.excerpts)
+            s,
+            memo=names.apply(s.memo),
+            excerpts=tuple(excerpt(e) for e in s.excerpts),
+            body=tuple(_pseudonymise_block(b, names) for b in s.body),
         )
 
     def chapter(c: Chapter) -> Chapter:
@@ -52,6 +94,7 @@ def pseudonymise_report(report: Report, names: Pseudonymiser) -> Report:
             memo=names.apply(c.memo),
             excerpts=tuple(excerpt(e) for e in c.excerpts),
             sections=tuple(section(s) for s in c.sections),
+            body=tuple(_pseudonymise_block(b, names) for b in c.body),
         )
 
     matrix = report.matrix
@@ -91,10 +134,12 @@ def report_texts(report: Report) -> Iterator[tuple[str, str]]:
         yield chapter.title, f"the heading of {place}"
         yield chapter.definition, f"the definition of code {place}"
         yield chapter.memo, f"the memo of code {place}"
+        yield from _block_texts(chapter.body, f"the text of {place}")
         for number, e in enumerate(chapter.excerpts, start=1):
             yield from _excerpt_texts(e, number, report)
         for section in chapter.sections:
             yield from _section_texts(section)
+            yield from _block_texts(section.body, f"the text of section {section.name[:30]!r}")
             for number, e in enumerate(section.excerpts, start=1):
                 yield from _excerpt_texts(e, number, report)
     yield from _table_texts(report.matrix, report.chart)

@@ -20,7 +20,18 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from casebook.reports.chart import figure_size, render_chart
-from casebook.reports.model import Chapter, Excerpt, Matrix, Report, Section, distinct_quotes
+from casebook.reports.model import (
+    Block,
+    Bullets,
+    Chapter,
+    Excerpt,
+    Matrix,
+    Paragraph,
+    Report,
+    Section,
+    Table,
+    distinct_quotes,
+)
 from casebook.reports.rows import xml_safe
 from casebook.reports.stable_zip import stable_zip
 
@@ -64,7 +75,8 @@ class _Writer:
         self.paragraph(self.report.title, self.doc.styles["Title"])
         for number, fact in enumerate(self.report.facts):
             self.paragraph(fact, self.doc.styles["Subtitle"] if number == 0 else None)
-        self.paragraph().add_run().add_break(WD_BREAK.PAGE)
+        if not self.report.compact:
+            self.paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def toc(self) -> None:
         self.paragraph("Innhold", self.doc.styles["TOC Heading"])
@@ -125,14 +137,50 @@ class _Writer:
             if self.report.memos and excerpt.memo.strip():
                 self.memo(excerpt.memo)
 
+    def block(self, block: Block) -> None:
+        if isinstance(block, Paragraph):
+            paragraph = self.paragraph(block.text)
+            if block.note:
+                for run in paragraph.runs:
+                    run.italic = True
+                    run.font.size = Pt(9)
+                    run.font.color.rgb = _GREY
+        elif isinstance(block, Bullets):
+            for item in block.items:
+                self.paragraph(item, self.doc.styles["List Bullet"])
+        else:
+            self.table(block)
+
+    def table(self, block: Table) -> None:
+        if block.title:
+            self.paragraph(block.title, self.doc.styles["Caption"])
+        table = self.doc.add_table(rows=len(block.rows) + 1, cols=len(block.headers))
+        table.style = self.doc.styles["Table Grid"]
+        table.autofit = False
+        widths = _column_widths([block.headers, *block.rows])
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        for number, (row, values) in enumerate(zip(table.rows, [block.headers, *block.rows], strict=True)):
+            for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+                cell.width = widths[index]
+                run = cell.paragraphs[0].add_run(_flat(text))
+                run.font.size = Pt(9)
+                run.bold = number == 0
+        self.paragraph()
+
     def section(self, section: Section) -> None:
         self.heading(section.name, section.level)
         self.about(section.definition, section.use_when, section.not_when, section.memo)
-        self.excerpts(section.excerpts)
+        for block in section.body:
+            self.block(block)
+        if section.excerpts or not section.body:
+            self.excerpts(section.excerpts)
 
     def chapter(self, chapter: Chapter) -> None:
-        self.heading(chapter.title, 1).paragraph_format.page_break_before = True
+        self.heading(chapter.title, 1).paragraph_format.page_break_before = not self.report.compact
         self.about(chapter.definition, "", "", chapter.memo)
+        for block in chapter.body:
+            self.block(block)
         if chapter.excerpts:
             self.excerpts(chapter.excerpts)
         for section in chapter.sections:
@@ -184,6 +232,26 @@ class _Writer:
         core.revision = 1
 
 
+def _column_widths(rows: list[tuple[str, ...]]) -> list[Any]:
+    """Widths sharing 16 cm: each column gets room for its longest word (a date, a status
+    never breaks), and the rest goes by each column's longest text (a long note gets it)."""
+    columns = list(zip(*rows, strict=True))
+    words = [max((len(w) for text in column for w in _unbroken(text)), default=1) for column in columns]
+    texts = [max(min(60, len(text)) for text in column) for column in columns]
+    needed = [0.21 * w + 0.45 for w in words]
+    room = 16.0 - sum(needed)
+    if room <= 0:
+        return [Cm(16.0 * n / sum(needed)) for n in needed]
+    extra = [max(0, t - w) for t, w in zip(texts, words, strict=True)]
+    share = sum(extra) or 1
+    return [Cm(n + room * e / share) for n, e in zip(needed, extra, strict=True)]
+
+
+def _unbroken(text: str) -> list[str]:
+    """What must not break across lines: the words, or a whole short cell ("R1 → R3")."""
+    return [text] if len(text) <= 12 else text.split()
+
+
 def _field_char(run: Any, kind: str) -> None:
     element = OxmlElement("w:fldChar")
     element.set(qn("w:fldCharType"), kind)
@@ -197,7 +265,8 @@ def render_docx(report: Report) -> bytes:
     writer = _Writer(report)
     writer.properties()
     writer.title_page()
-    writer.toc()
+    if not report.compact:
+        writer.toc()
     writer.overview()
     for chapter in report.chapters:
         writer.chapter(chapter)

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import re
 
-from casebook.reports.model import Chapter, Excerpt, Matrix, Report, Section, distinct_quotes
+from casebook.reports.model import (
+    Block,
+    Bullets,
+    Chapter,
+    Excerpt,
+    Matrix,
+    Paragraph,
+    Report,
+    Section,
+    distinct_quotes,
+)
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _LINE_START = re.compile(r"^(\s*)([-+=#]|\d+(?=[.)]))")
@@ -61,16 +71,35 @@ def _excerpts(excerpts: tuple[Excerpt, ...], memos: bool) -> list[str]:
     return [line for e in distinct_quotes(excerpts) for line in _quote(e, memos)]
 
 
+def _block(block: Block) -> list[str]:
+    """Running text, a list or a table; every piece of text escaped."""
+    if isinstance(block, Paragraph):
+        text = " ".join(escape(line) for line in _paragraphs(block.text))
+        return [f"*{text}*" if block.note and text else text, ""]
+    if isinstance(block, Bullets):
+        return [*(f"- {escape(' '.join(item.split()))}" for item in block.items), ""]
+    title = [f"**{escape(block.title)}**", ""] if block.title else []
+    rows = [[escape(" ".join(c.split())) for c in row] for row in block.rows]
+    out = ["| " + " | ".join(escape(h) for h in block.headers) + " |"]
+    out.append("|" + "|".join(["---"] * len(block.headers)) + "|")
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*title, *out, ""]
+
+
 def _section(section: Section, memos: bool) -> list[str]:
     hashes = "#" * min(6, section.level + 1)
     lines = [f"{hashes} {escape(section.name)}", ""]
     lines += _about(section.definition, section.use_when, section.not_when, section.memo, memos)
+    lines += [line for block in section.body for line in _block(block)]
+    if section.body and not section.excerpts:
+        return lines
     return lines + _excerpts(section.excerpts, memos)
 
 
 def _chapter(chapter: Chapter, memos: bool) -> list[str]:
     lines = [f"## {escape(chapter.title)}", ""]
     lines += _about(chapter.definition, "", "", chapter.memo, memos)
+    lines += [line for block in chapter.body for line in _block(block)]
     if chapter.excerpts:
         lines += _excerpts(chapter.excerpts, memos)
     for section in chapter.sections:

@@ -40,6 +40,23 @@ def write_private(path: Path, data: bytes) -> Path:
     return path
 
 
+def private_folder(folder: Path) -> Path:
+    """Make ``folder`` and any missing folders above it owner-only (0700) whatever the
+    umask, like the project file: a folder that holds study data is nobody else's."""
+    missing: list[Path] = []
+    current = folder
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    try:
+        for level in reversed(missing):
+            level.mkdir(mode=0o700, exist_ok=True)
+            level.chmod(0o700)
+    except OSError as exc:
+        raise FileProblem(folder, f"cannot create the folder ({exc.strerror or exc})") from None
+    return folder
+
+
 def _sync_folder(folder: Path) -> None:
     """Make the rename itself durable (best effort: not every file system allows it)."""
     with contextlib.suppress(OSError):

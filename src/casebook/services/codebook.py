@@ -16,6 +16,9 @@ from casebook.codebook.toml_format import dump_toml, read_toml
 from casebook.codebook.validation import CodebookInvalid, validate
 from casebook.errors import Conflict, InvalidValue
 from casebook.model.codes import Code, Codebook, CodebookEvent
+from casebook.model.names import nfc
+from casebook.reports.writing import write_private
+from casebook.services import backups
 from casebook.services.project import Project
 from casebook.services.resources import bundled
 from casebook.storage import code_store, memo_store
@@ -148,7 +151,9 @@ def _check_tree(pdb: ProjectDB, source: str) -> None:
 
 
 def add(project: Project, code: Code, coder: str) -> None:
-    """Add one code under its parent (or as a root)."""
+    """Add one code under its parent (or as a root); its id is NFC-normalised."""
+    parent = nfc(code.parent) if code.parent else None
+    code = dataclasses.replace(code, key=nfc(code.key), parent=parent)
     pdb = project.pdb
     with pdb.atomic():
         if code.key in {c.key for c in code_store.list_codes(pdb)}:
@@ -191,10 +196,14 @@ def move(project: Project, key: str, new_parent: str | None, coder: str) -> None
 
 
 def merge(project: Project, key: str, into: str, coder: str) -> int:
-    """Merge ``key`` into ``into``: its codings and children move over, then it is removed."""
+    """Merge ``key`` into ``into``: its codings and children move over, then it is removed.
+    The project is backed up first (``services.backups``)."""
     if key == into:
         raise Conflict("cannot merge a code into itself")
     pdb = project.pdb
+    for code in (key, into):
+        code_store.code_id(pdb, code)  # an unknown code is refused before any backup is made
+    backups.before_risky_change(project, "merge")
     with pdb.atomic():
         row_id, target = code_store.code_id(pdb, key), code_store.code_id(pdb, into)
         if row_id in code_store.ancestors(pdb, target):
@@ -229,8 +238,11 @@ def split(project: Project, key: str, new: Code, coding_ids: list[int], coder: s
 
 
 def delete(project: Project, key: str, coder: str, force: bool = False) -> int:
-    """Delete a code without children; with codings only when ``force`` (they go too)."""
+    """Delete a code without children; with codings only when ``force`` (they go too, and
+    the project is backed up first)."""
     pdb = project.pdb
+    if force and code_store.coding_count(pdb, code_store.code_id(pdb, key)):
+        backups.before_risky_change(project, "delete")
     with pdb.atomic():
         row_id = code_store.code_id(pdb, key)
         if code_store.children_ids(pdb, row_id):
@@ -254,6 +266,11 @@ def export(project: Project, fmt: str) -> bytes:
     if fmt == "qdc":
         return to_qdc(codebook)
     raise InvalidValue(f"unknown codebook format {fmt!r} (use toml or qdc)")
+
+
+def export_file(project: Project, fmt: str, output: Path) -> Path:
+    """Write the codebook to ``output`` (TOML or .qdc) owner-only and atomically, like reports."""
+    return write_private(output, export(project, fmt))
 
 
 def history(project: Project) -> list[CodebookEvent]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casebook.errors import CasebookError, ImportProblem
+from casebook.reports.writing import private_folder
 from casebook.services import codebook, coding
 from casebook.services.importer import import_files, manifest_batch
 from casebook.services.project import Project
@@ -39,7 +40,7 @@ def build_demo(path: Path, samples: Path = SAMPLES, coder: str = "demo") -> Demo
         raise CasebookError(
             f"{samples}: the sample study is missing", "run casebook from its source checkout"
         )
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(path.parent)
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         leftover.unlink(missing_ok=True)
     with create_project(path, "Samordningsstudien (demo)", codebook.DEFAULT_CODEBOOK, coder) as project:

@@ -19,11 +19,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from casebook.errors import CasebookError, Conflict, ImportProblem, NotFound
+from casebook.errors import (
+    CasebookError,
+    Conflict,
+    DiskFull,
+    ImportProblem,
+    InvalidValue,
+    NotFound,
+    ProjectError,
+)
 from casebook.importing.manifest import parse_speakers, read_manifest
 from casebook.importing.readers import read_file
 from casebook.importing.studyfile import StudySpec, read_study
 from casebook.model.attributes import AttributeScope
+from casebook.model.names import checked_key, checked_source_name
 from casebook.model.sources import ParsedDocument, Source
 from casebook.model.study import InterviewMeta, Person
 from casebook.services.project import Project
@@ -150,23 +159,45 @@ def import_files(
     _check_names(items)
     report = ImportReport()
     pdb = project.pdb
-    with pdb.atomic():
-        if study is not None:
-            try:
-                apply_study(pdb, study)
-            except CasebookError as exc:
-                raise ImportProblem(study.origin or "study file", exc.message, exc.hint) from None
-        for index, item in enumerate(items, 1):
-            try:
-                doc = read_file(item.path, speaker_pattern, tuple(item.meta.speakers))
-                report.outcomes.append(_store(pdb, item, doc))
-            except CasebookError as exc:
-                if isinstance(exc, ImportProblem) and not item.origin:
+    try:
+        with pdb.atomic():
+            if study is not None:
+                try:
+                    apply_study(pdb, study)
+                except ProjectError:
                     raise
-                raise ImportProblem(item.origin or item.path, _problem(exc), exc.hint) from None
-            if progress:
-                progress("importing", index, len(items))
+                except CasebookError as exc:
+                    raise ImportProblem(study.origin or "study file", exc.message, exc.hint) from None
+            for index, item in enumerate(items, 1):
+                _import_one(pdb, item, speaker_pattern, report)
+                if progress:
+                    progress("importing", index, len(items))
+    except DiskFull:
+        at = min(len(report.outcomes), len(items) - 1)  # the file being stored, or the last
+        where = f" while importing {items[at].path.name}" if items else ""
+        where += f" (file {at + 1} of {len(items)})" if len(items) > 1 else ""
+        raise DiskFull(
+            f"{pdb.path}: the disk is full{where}: nothing of this import was saved;"
+            " the project is as it was before it",
+            "free some space and import again",
+        ) from None
     return report
+
+
+def _import_one(
+    pdb: ProjectDB, item: ImportItem, speaker_pattern: re.Pattern[str] | None, report: ImportReport
+) -> None:
+    """Read and store one file inside the batch; a problem names the file (and its
+    manifest line), a problem of the project file itself is passed on as it is."""
+    try:
+        doc = read_file(item.path, speaker_pattern, tuple(item.meta.speakers))
+        report.outcomes.append(_store(pdb, item, doc))
+    except ProjectError:
+        raise
+    except CasebookError as exc:
+        if isinstance(exc, ImportProblem) and not item.origin:
+            raise
+        raise ImportProblem(item.origin or item.path, _problem(exc), exc.hint) from None
 
 
 def _problem(exc: CasebookError) -> str:
@@ -174,10 +205,19 @@ def _problem(exc: CasebookError) -> str:
     return exc.problem if isinstance(exc, ImportProblem) else exc.message
 
 
+def _source_name(item: ImportItem) -> str:
+    """The name the item's source gets: ``--name`` (or the manifest's) or the file name
+    without suffix, NFC-normalised, printable and not only digits."""
+    try:
+        return checked_source_name(item.meta.name or item.path.stem)
+    except InvalidValue as exc:
+        raise ImportProblem(item.origin or item.path, exc.message, exc.hint) from None
+
+
 def _check_names(items: Sequence[ImportItem]) -> None:
     seen: dict[str, ImportItem] = {}
     for item in items:
-        name = item.meta.name or item.path.stem
+        name = _source_name(item)
         if name in seen and seen[name].path != item.path:
             raise ImportProblem(
                 item.origin or item.path,
@@ -189,7 +229,7 @@ def _check_names(items: Sequence[ImportItem]) -> None:
 
 def _store(pdb: ProjectDB, item: ImportItem, doc: ParsedDocument) -> ImportOutcome:
     meta = item.meta
-    name = meta.name or item.path.stem
+    name = _source_name(item)
     turns = doc.turns or ()
     sha = sha256_of(doc.text)
     same = source_store.find_by_sha(pdb, sha)
@@ -267,7 +307,7 @@ def _same_text(pdb: ProjectDB, item: ImportItem, same: Source) -> ImportOutcome:
             same.turns,
             f"same text as source {same.id} {same.name!r}",
         )
-    name = item.meta.name or item.path.stem
+    name = _source_name(item)
     stored = [_describe("case", same.case or "")]
     stored += [_describe(what, old) for what, old, _, _ in differences if what != "case"]
     given = [_describe(what, new) for what, _, new, _ in differences]
@@ -376,6 +416,7 @@ def _informant(pdb: ProjectDB, case_key: str, case_id: int, spec: str) -> int:
     except NotFound:
         if not role:
             raise
+    code = checked_key(code, "participant code")
     study_store.ensure_unique_code(pdb, code, case_key)
     person = study_store.upsert_person(pdb, code, role)
     study_store.link_person(pdb, case_id, person, "member")

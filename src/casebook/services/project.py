@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from casebook.errors import CasebookError
 from casebook.model.attributes import Attribute, AttributeScope, AttributeValue
+from casebook.model.names import checked_key
 from casebook.model.sources import Source, Turn
 from casebook.model.study import Case, CaseKind, Person, Round
 from casebook.storage import attribute_store, connection, integrity, source_store, study_store
 from casebook.storage.connection import ProjectDB
 from casebook.storage.integrity import CheckReport
+
+
+def database_problem(path: Path, exc: BaseException) -> CasebookError | None:
+    """What an SQLite error raised while rows were read (a damaged page, a full disk)
+    means for the researcher, or None if ``exc`` is not such an error."""
+    return connection.project_problem(path, exc)
 
 
 class Project:
@@ -30,8 +38,14 @@ class Project:
 
     @classmethod
     def open_readonly(cls, path: Path) -> Project:
-        """Open a project to read it only: nothing is migrated or written."""
+        """Open a project to read it only: nothing is migrated or written (``check``)."""
         return cls(connection.open_readonly(path))
+
+    @classmethod
+    def open_for_reading(cls, path: Path) -> Project:
+        """Open a project for a command that only reads: it never waits on a writer and
+        works on read-only files; an older schema is upgraded first if the file is writable."""
+        return cls(connection.open_for_reading(path))
 
     @property
     def path(self) -> Path:
@@ -96,15 +110,19 @@ class Project:
         return attribute_store.list_values(self.pdb, scope, entity)
 
     def add_case(self, key: str, kind: CaseKind, label: str = "") -> None:
-        """Create or update a case."""
+        """Create or update a case (its key NFC-normalised, non-empty and printable)."""
+        key = checked_key(key, "case key")
         with self.pdb.atomic():
             study_store.upsert_case(self.pdb, key, kind, label)
 
     def add_round(self, key: str, label: str = "", baseline: bool = False) -> None:
-        """Create or update a round (new rounds go last)."""
+        """Create or update a round (new rounds go last; the key is checked like a case key)."""
+        key = checked_key(key, "round key")
         with self.pdb.atomic():
             study_store.upsert_round(self.pdb, key, label, baseline=baseline)
 
-    def check(self) -> CheckReport:
-        """Run every integrity check; changes nothing."""
-        return integrity.run_checks(self.pdb)
+    def check(self, progress: integrity.Progress | None = None, thorough: bool = False) -> CheckReport:
+        """Run every integrity check; changes nothing. ``progress(phase, done, total)`` is
+        told how far it has come (``casebook check`` draws a bar with it); ``thorough``
+        also compares every index with its table."""
+        return integrity.run_checks(self.pdb, progress, thorough)

@@ -10,6 +10,7 @@ from casebook.errors import Conflict, ImportProblem, InvalidValue
 from casebook.importing.studyfile import StudySpec, read_study
 from casebook.model.attributes import Attribute, AttributeScope, AttributeType, canonical_value, infer_type
 from casebook.model.sources import Source
+from casebook.services.events import apply_study_events
 from casebook.services.project import Project
 from casebook.services.pseudonyms import store_list
 from casebook.storage import attribute_store, source_store, study_store
@@ -64,6 +65,7 @@ def apply_study(pdb: ProjectDB, spec: StudySpec) -> None:
         _set_values(pdb, AttributeScope.PERSON, person_id, person.attributes)
     if spec.pseudonyms:
         store_list(pdb, spec.pseudonyms)
+    apply_study_events(pdb, spec)
 
 
 def _set_values(pdb: ProjectDB, scope: AttributeScope, entity: int, values: dict[str, object]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from casebook.errors import NotFound
 from casebook.model.codes import Code, CodebookEvent, Distance, Valence
+from casebook.model.names import nfc
 from casebook.storage.connection import ProjectDB, utc_now
 
 _CODE_COLUMNS = (
@@ -111,7 +112,7 @@ def code_usage(pdb: ProjectDB, coder: str | None = None) -> list[str]:
 
 def code_id(pdb: ProjectDB, key: str) -> int:
     """Row id of the code ``key`` (or of the code with that alias), or NotFound."""
-    row = pdb.db.execute("SELECT id FROM codes WHERE key = ?", [key]).fetchone()
+    row = pdb.db.execute("SELECT id FROM codes WHERE key = ?", [nfc(key)]).fetchone()
     if row is None:
         raise NotFound(f"no code {key!r} in the codebook", "list codes with: casebook codebook show")
     return int(row[0])

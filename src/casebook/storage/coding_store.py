@@ -22,7 +22,9 @@ def coder_id(pdb: ProjectDB, name: str) -> int:
 def insert_coding(
     pdb: ProjectDB, source_id: int, start: int, end: int, code_id: int, coder: int, memo: str = ""
 ) -> int:
-    """Store one coding, stamped with the codebook revision in force."""
+    """Store one coding, stamped with the codebook revision in force (never into a damaged
+    codings table: see ``ProjectDB.verify``)."""
+    pdb.verify("codings")
     cur = pdb.db.execute(
         'INSERT INTO codings (source_id, start, "end", code_id, coder_id, created_at, memo, revision)'
         " VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM codebook_events))",
@@ -34,6 +36,7 @@ def insert_coding(
 def insert_codings(pdb: ProjectDB, rows: Sequence[tuple[int, int, int, int, str]], coder: int) -> None:
     """Store many codings by one coder, each row (source, start, end, code, memo), stamped like
     ``insert_coding``; one statement run for every row, inside the caller's transaction."""
+    pdb.verify("codings")
     now = utc_now()
     pdb.db.conn.executemany(
         'INSERT INTO codings (source_id, start, "end", code_id, coder_id, created_at, memo, revision)'
@@ -54,6 +57,7 @@ def find_coding(pdb: ProjectDB, source_id: int, start: int, end: int, code_id: i
 
 def delete_coding(pdb: ProjectDB, coding_id: int) -> None:
     """Remove one coding."""
+    pdb.verify("codings")
     pdb.db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from casebook.storage.connection import ProjectDB, pending_migrations
@@ -24,66 +25,95 @@ class CheckReport:
         return not self.problems
 
 
-def run_checks(pdb: ProjectDB) -> CheckReport:
-    """Run every check; never modifies the project. Damage is reported, not raised."""
+Progress = Callable[[str, int, int], None]
+"""``progress(phase, done, total)``: told how far the checks have come (for a progress bar)."""
+
+
+def _ignore(phase: str, done: int, total: int) -> None:
+    """The progress callback when nobody is watching."""
+
+
+def run_checks(pdb: ProjectDB, progress: Progress | None = None, thorough: bool = False) -> CheckReport:
+    """Run every check; never modifies the project. Damage is reported, not raised.
+
+    SQLite's ``quick_check`` finds damaged pages and records; ``thorough`` runs the full
+    ``integrity_check``, which also compares every index with its table (slower: 0.7 s
+    against 0.2 s on a 600-transcript study).
+
+    ``progress`` hears of three phases: the SQLite check, the sources (one step per
+    source, the long part on a big study) and the spans."""
     report = CheckReport()
     try:
-        _all_checks(pdb, report)
+        _all_checks(pdb, report, progress or _ignore, thorough)
     except sqlite3.DatabaseError as exc:
         report.problems.append(f"SQLite cannot read the file: {exc}")
     return report
 
 
-def _all_checks(pdb: ProjectDB, report: CheckReport) -> None:
+def _all_checks(pdb: ProjectDB, report: CheckReport, progress: Progress, thorough: bool) -> None:
     db = pdb.db
     report.schema_version = int(db.execute("PRAGMA user_version").fetchone()[0])
-    _sqlite_checks(pdb, report)
+    progress("SQLite", 0, 1)
+    _sqlite_checks(pdb, report, thorough)
+    progress("SQLite", 1, 1)
     report.pending = pending_migrations(db)
     for table in ("cases", "persons", "rounds", "sources", "turns", "codes", "codings", "memos"):
         report.counts[table] = int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-    _check_sources(pdb, report)
+    _check_sources(pdb, report, progress)
+    progress("spans", 0, 3)
     _check_turns(pdb, report)
+    progress("spans", 1, 3)
     _check_codings(pdb, report)
+    progress("spans", 2, 3)
     _check_orphans(pdb, report)
+    progress("spans", 3, 3)
 
 
-def _sqlite_checks(pdb: ProjectDB, report: CheckReport) -> None:
-    result = [r[0] for r in pdb.db.execute("PRAGMA integrity_check")]
+def _sqlite_checks(pdb: ProjectDB, report: CheckReport, thorough: bool) -> None:
+    pragma = "integrity_check" if thorough else "quick_check"
+    result = [r[0] for r in pdb.db.execute(f"PRAGMA {pragma}")]
     if result != ["ok"]:
         report.problems.extend(f"SQLite integrity: {line}" for line in result[:20])
     for table, rowid, parent, _ in pdb.db.execute("PRAGMA foreign_key_check"):
         report.problems.append(f"{table} row {rowid} points to a missing {parent} row")
 
 
-def _check_sources(pdb: ProjectDB, report: CheckReport) -> None:
-    for sid, name, text, chars, sha in pdb.db.execute("SELECT id, name, text, chars, sha256 FROM sources"):
-        if len(text) != chars:
-            report.problems.append(f"source {sid} {name!r}: stored length {chars} != {len(text)}")
-        if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha:
+_CONTINUATION = bytes(range(0x80, 0xC0))
+"""UTF-8 continuation bytes: a text's length in code points is its bytes without them."""
+
+
+def _check_sources(pdb: ProjectDB, report: CheckReport, progress: Progress) -> None:
+    """Each text has its recorded length and sha256 and only ``\n`` line breaks. Texts are
+    read as their UTF-8 bytes, which is what the sha256 covers: no decoding needed."""
+    total = report.counts.get("sources", 0)
+    rows = pdb.db.execute("SELECT id, name, CAST(text AS BLOB), chars, sha256 FROM sources")
+    for done, (sid, name, data, chars, sha) in enumerate(rows):
+        progress("sources", done, total)
+        length = len(data.translate(None, _CONTINUATION))
+        if length != chars:
+            report.problems.append(f"source {sid} {name!r}: stored length {chars} != {length}")
+        if hashlib.sha256(data).hexdigest() != sha:
             report.problems.append(f"source {sid} {name!r}: text does not match its sha256")
-        if "\r" in text:
+        if b"\r" in data:
             report.problems.append(f"source {sid} {name!r}: text is not normalised (\\r)")
+    progress("sources", total, total)
 
 
 def _check_turns(pdb: ProjectDB, report: CheckReport) -> None:
     """Turns must tile their source: start at 0, meet end to start, end at its length."""
-    rows = pdb.db.execute(
-        'SELECT s.id, s.name, s.chars, t.start, t."end" FROM sources s'
-        " LEFT JOIN turns t ON t.source_id = s.id ORDER BY s.id, t.seq"
+    gaps = pdb.db.execute(
+        'WITH t AS (SELECT source_id, start, lag("end", 1, 0) OVER (PARTITION BY source_id ORDER BY seq)'
+        " AS reached FROM turns) SELECT s.id, s.name, t.start FROM t JOIN sources s ON s.id = t.source_id"
+        " WHERE t.start != t.reached ORDER BY s.id, t.start"
     )
-    current: int | None = None
-    expected = 0
-    last: tuple[int, str, int] | None = None
-    for sid, name, chars, start, end in rows:
-        if sid != current:
-            _close_tiling(report, last, expected)
-            current, expected, last = sid, 0, (sid, name, chars)
-        if start is None:
-            continue
-        if start != expected:
-            report.problems.append(f"source {sid} {name!r}: turn at {start} leaves a gap or overlap")
-        expected = end
-    _close_tiling(report, last, expected)
+    for sid, name, start in gaps:
+        report.problems.append(f"source {sid} {name!r}: turn at {start} leaves a gap or overlap")
+    ends = pdb.db.execute(
+        'SELECT s.id, s.name, s.chars, (SELECT t."end" FROM turns t WHERE t.source_id = s.id'
+        " ORDER BY t.seq DESC LIMIT 1) FROM sources s ORDER BY s.id"
+    )
+    for sid, name, chars, reached in ends:
+        _close_tiling(report, (sid, name, chars), reached or 0)
 
 
 def _close_tiling(report: CheckReport, last: tuple[int, str, int] | None, reached: int) -> None:

@@ -545,6 +545,71 @@ def m0005_pseudonyms(db: Database) -> None:
     db.execute("PRAGMA user_version = 5")
 
 
+_LONGITUDINAL = f"""
+CREATE TABLE case_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    guid TEXT NOT NULL UNIQUE DEFAULT {UUID_SQL},
+    case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('service', 'reorganisation', 'new_coordinator',
+        'staff_change', 'move', 'phone_contact', 'other')),
+    service TEXT NOT NULL DEFAULT '',
+    status TEXT CHECK (status IN ('applied', 'rejected', 'appealed', 'granted',
+        'granted_not_delivered', 'started', 'waiting', 'ended')),
+    child TEXT NOT NULL DEFAULT '',
+    date TEXT CHECK (date IS NULL OR date GLOB '[0-9][0-9][0-9][0-9]*'),
+    round_id INTEGER REFERENCES rounds(id) ON DELETE SET NULL,
+    source_id INTEGER REFERENCES sources(id) ON DELETE SET NULL,
+    coding_guid TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    origin TEXT NOT NULL DEFAULT 'cli' CHECK (origin IN ('study', 'cli')),
+    created_at TEXT NOT NULL,
+    CHECK ((kind = 'service') = (status IS NOT NULL AND service != ''))
+);
+CREATE INDEX case_events_case ON case_events(case_id, date);
+CREATE TABLE directions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    guid TEXT NOT NULL UNIQUE DEFAULT {UUID_SQL},
+    case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    code_id INTEGER REFERENCES codes(id) ON DELETE SET NULL,
+    theme TEXT NOT NULL,
+    from_round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    to_round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    direction TEXT CHECK (direction IN ('improved', 'unchanged', 'worse', 'mixed', 'unclear')),
+    reason TEXT NOT NULL DEFAULT '',
+    coder_id INTEGER REFERENCES coders(id),
+    created_at TEXT NOT NULL,
+    CHECK (from_round_id != to_round_id)
+);
+CREATE INDEX directions_case ON directions(case_id, code_id, from_round_id, to_round_id);
+CREATE INDEX directions_code ON directions(code_id);
+CREATE TABLE direction_evidence (
+    direction_id INTEGER NOT NULL REFERENCES directions(id) ON DELETE CASCADE,
+    coding_guid TEXT NOT NULL,
+    PRIMARY KEY (direction_id, coding_guid)
+);
+CREATE TABLE attribute_scales (
+    attribute_id INTEGER PRIMARY KEY REFERENCES attributes(id) ON DELETE CASCADE,
+    scale TEXT NOT NULL DEFAULT '[]',
+    themes TEXT NOT NULL DEFAULT '[]'
+);
+"""
+
+
+@migrations(name="0006_longitudinal")
+def m0006_longitudinal(db: Database) -> None:
+    """Following cases across rounds. ``case_events``: service decisions (applied,
+    rejected, appealed, granted ...) per child and caveats (reorganisation, new
+    coordinator, move, phone contact), each dated and tied to the round it was reported
+    in. ``directions``: the researcher's direction per case, theme and pair of rounds,
+    never updated (the latest row is the current one, the rest its history), with
+    ``direction_evidence`` citing codings by GUID (a removed coding stays cited). A
+    direction keeps the theme's key, so deleting or merging the code loses no history.
+    ``attribute_scales``: attributes whose values run from worse to better, for the
+    suggested directions."""
+    _run(db, _LONGITUDINAL)
+    db.execute("PRAGMA user_version = 6")
+
+
 def apply(db: Database) -> None:
     """Bring ``db`` to the newest schema."""
     migrations.apply(db)

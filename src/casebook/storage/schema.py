@@ -11,4 +11,5 @@ MIGRATIONS = (
     "0003_identities",
     "0004_scale",
     "0005_pseudonyms",
+    "0006_longitudinal",
 )

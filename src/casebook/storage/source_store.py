@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from casebook.errors import NotFound
+from casebook.model.names import nfc
 from casebook.model.sources import Source, Turn
 from casebook.storage.connection import ProjectDB, utc_now
 
@@ -85,10 +86,11 @@ def find_by_sha(pdb: ProjectDB, sha256: str) -> Source | None:
 
 
 def latest_version(pdb: ProjectDB, name: str) -> Source | None:
-    """The newest version of the source called ``name``."""
+    """The newest version of the source called ``name`` (as typed or NFC-normalised)."""
     row = pdb.db.execute(
-        f"SELECT {_SOURCE_COLUMNS}{_SOURCE_FROM} WHERE s.name = ? ORDER BY s.version DESC LIMIT 1",
-        [name],
+        f"SELECT {_SOURCE_COLUMNS}{_SOURCE_FROM} WHERE s.name IN (?, ?)"
+        " ORDER BY s.name = ? DESC, s.version DESC LIMIT 1",
+        [name, nfc(name), name],
     ).fetchone()
     return _source(row) if row else None
 

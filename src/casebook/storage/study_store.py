@@ -5,13 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from casebook.errors import Conflict, NotFound
+from casebook.model.names import nfc
 from casebook.model.study import Case, CaseKind, Person, Round
 from casebook.storage.connection import ProjectDB
 
 
+def _row(pdb: ProjectDB, table: str, column: str, key: str, extra: str = "") -> Any:
+    """The row whose ``column`` is ``key`` as typed or NFC-normalised (keys are stored
+    NFC; an older project may hold a key as it was typed), the exact one first."""
+    return pdb.db.execute(
+        f"SELECT id{extra} FROM {table} WHERE {column} IN (?, ?) ORDER BY {column} = ? DESC LIMIT 1",
+        [key, nfc(key), key],
+    ).fetchone()
+
+
 def upsert_case(pdb: ProjectDB, key: str, kind: CaseKind, label: str) -> int:
     """Create the case or update its kind and label; return its row id."""
-    row = pdb.db.execute("SELECT id FROM cases WHERE key = ?", [key]).fetchone()
+    key = nfc(key)
+    row = _row(pdb, "cases", "key", key)
     if row:
         pdb.db.execute("UPDATE cases SET kind = ?, label = ? WHERE id = ?", [kind.value, label, row[0]])
         return int(row[0])
@@ -21,7 +32,7 @@ def upsert_case(pdb: ProjectDB, key: str, kind: CaseKind, label: str) -> int:
 
 def case_id(pdb: ProjectDB, key: str) -> int:
     """Row id of the case ``key``, or NotFound."""
-    row = pdb.db.execute("SELECT id FROM cases WHERE key = ?", [key]).fetchone()
+    row = _row(pdb, "cases", "key", key)
     if row is None:
         raise NotFound(
             f"no case {key!r} in this project",
@@ -45,7 +56,8 @@ def upsert_round(
     position: int | None = None,
 ) -> int:
     """Create the round (appended after the others unless ``position``) or update it."""
-    row = pdb.db.execute("SELECT id, position FROM rounds WHERE key = ?", [key]).fetchone()
+    key = nfc(key)
+    row = _row(pdb, "rounds", "key", key, ", position")
     values: dict[str, Any] = {
         "label": label,
         "window_start": window[0],
@@ -68,7 +80,7 @@ def upsert_round(
 
 def round_id(pdb: ProjectDB, key: str) -> int:
     """Row id of the round ``key``, or NotFound naming the rounds that exist."""
-    row = pdb.db.execute("SELECT id FROM rounds WHERE key = ?", [key]).fetchone()
+    row = _row(pdb, "rounds", "key", key)
     if row is None:
         known = [r.key for r in list_rounds(pdb)]
         raise NotFound(
@@ -88,7 +100,8 @@ def list_rounds(pdb: ProjectDB) -> list[Round]:
 
 def upsert_person(pdb: ProjectDB, code: str, role: str, profession: str = "", label: str = "") -> int:
     """Create the person with participant ``code`` or update role, profession, label."""
-    row = pdb.db.execute("SELECT id FROM persons WHERE code = ?", [code]).fetchone()
+    code = nfc(code)
+    row = _row(pdb, "persons", "code", code)
     if row:
         pdb.db.execute(
             "UPDATE persons SET role = ?, profession = ?, label = ? WHERE id = ?",
@@ -113,7 +126,7 @@ def link_person(pdb: ProjectDB, case: int, person: int, relation: str) -> None:
 
 def person_id(pdb: ProjectDB, code: str) -> int:
     """Row id of the person with participant ``code``, or NotFound."""
-    row = pdb.db.execute("SELECT id FROM persons WHERE code = ?", [code]).fetchone()
+    row = _row(pdb, "persons", "code", code)
     if row is None:
         raise NotFound(
             f"no person with participant code {code!r}",

@@ -10,13 +10,14 @@ from casebook.errors import FileProblem
 
 
 def read_small_text(path: Path, what: str, limit: int, error: type[FileProblem] = FileProblem) -> str:
-    """The file's text, or ``error`` naming the file: missing, too large, not UTF-8."""
-    if not path.is_file():
-        raise error(path, f"no such {what}")
+    """The file's text, or ``error`` naming the file: missing, unreadable (a folder without
+    access, a name too long), too large, not UTF-8."""
     try:
+        if not path.is_file():
+            raise error(path, f"no such {what}")
         data = path.read_bytes()
     except OSError as exc:
-        raise error(path, f"cannot read the {what} ({exc.strerror})") from None
+        raise error(path, f"cannot read the {what} ({exc.strerror or exc})") from None
     if len(data) > limit:
         raise error(path, f"the {what} is too large (limit {limit // 2**20} MiB)")
     try:
@@ -34,3 +35,5 @@ def read_small_toml(
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         raise error(path, f"is not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise error(path, "is not a usable TOML file: its arrays or tables are nested too deeply") from None
