@@ -133,3 +133,11 @@ def test_opening_the_project_again_in_the_same_process_keeps_the_first_connectio
             check=True,
         )
     assert len(json.loads(seen.stdout)) == 2  # another process sees both codings
+
+
+def test_thorough_check_compares_indexes_and_leaves_the_file_as_it_was(run_cli, demo: Path) -> None:
+    before = demo.read_bytes()
+    quick = json.loads(run_cli("check", "--json", project=demo).stdout)
+    thorough = json.loads(run_cli("check", "--thorough", "--json", project=demo).stdout)
+    assert quick["ok"] and thorough["ok"] and quick["counts"] == thorough["counts"]
+    assert demo.read_bytes() == before

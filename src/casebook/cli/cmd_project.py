@@ -43,11 +43,16 @@ def init(
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--thorough",
+    is_flag=True,
+    help="Also compare every index with its table (SQLite integrity_check; slower).",
+)
 @click.pass_obj
-def check(state: CliState, as_json: bool) -> None:
+def check(state: CliState, as_json: bool, thorough: bool) -> None:
     """Verify the project: schema, links, every span inside its source, text hashes."""
     with Project.open_readonly(state.project_path()) as project, progress_bar(as_json) as progress:
-        report = project.check(progress)
+        report = project.check(progress, thorough)
     if as_json:
         emit_json(
             {
