@@ -8,12 +8,15 @@ import sys
 import click
 import pytest
 
-from casebook.cli.main import cli
+from casebook.cli.main import COMMAND_MODULES, cli
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     found: list[tuple[str, click.Command]] = []
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, f"casebook {prefix}{name} is listed but cannot be loaded"
         found.append((f"{prefix}{name}", command))
         if isinstance(command, click.Group):
             found.extend(_commands(command, f"{prefix}{name} "))
@@ -71,3 +74,29 @@ def test_opening_the_workbench_loads_no_nlp_or_sqlite_utils() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_every_command_module_is_mapped_and_a_run_loads_only_its_own() -> None:
+    import importlib
+    import pkgutil
+
+    import casebook.cli
+
+    names = {m.name for m in pkgutil.iter_modules(casebook.cli.__path__) if m.name.startswith("cmd_")}
+    assert set(COMMAND_MODULES.values()) == names
+    for module_name in names:
+        module = importlib.import_module(f"casebook.cli.{module_name}")
+        for command in module.COMMANDS:
+            assert COMMAND_MODULES[command.name or ""] == module_name
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from casebook.cli.main import cli;"
+            " cli.get_command(None, 'tui'); print(sorted(m for m in sys.modules if 'cmd_' in m))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "cmd_tui" in loaded and "cmd_report" not in loaded and "cmd_analysis" not in loaded

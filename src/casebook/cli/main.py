@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,14 @@ class CliState:
 
 
 class CasebookGroup(click.Group):
-    """A click group that turns expected failures into one line and a non-zero exit."""
+    """A click group that turns expected failures into one line and a non-zero exit, and
+    loads each command's module only when that command is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return _load_command(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -107,53 +115,56 @@ def _accept_project_anywhere(command: click.Command) -> None:
             _accept_project_anywhere(sub)
 
 
-def _register() -> None:
-    from casebook.cli import (
-        cmd_analysis,
-        cmd_backup,
-        cmd_codebook,
-        cmd_coding,
-        cmd_directions,
-        cmd_events,
-        cmd_import,
-        cmd_lists,
-        cmd_longitudinal,
-        cmd_project,
-        cmd_pseudonyms,
-        cmd_report,
-        cmd_retrieval,
-        cmd_source,
-        cmd_study,
-        cmd_summary,
-        cmd_tui,
-    )
+# Which module defines each command: a run imports only the module of its command, so
+# ``casebook tui`` does not pay for the report, matrix and search code (cold start).
+COMMAND_MODULES: dict[str, str] = {
+    "init": "cmd_project",
+    "check": "cmd_project",
+    "import": "cmd_import",
+    "cases": "cmd_lists",
+    "rounds": "cmd_lists",
+    "persons": "cmd_lists",
+    "sources": "cmd_lists",
+    "memos": "cmd_lists",
+    "attrs": "cmd_lists",
+    "source": "cmd_source",
+    "study": "cmd_study",
+    "case": "cmd_study",
+    "round": "cmd_study",
+    "codebook": "cmd_codebook",
+    "code": "cmd_coding",
+    "uncode": "cmd_coding",
+    "codings": "cmd_coding",
+    "segments": "cmd_retrieval",
+    "search": "cmd_retrieval",
+    "matrix": "cmd_analysis",
+    "cooccur": "cmd_analysis",
+    "report": "cmd_report",
+    "pseudonyms": "cmd_pseudonyms",
+    "event": "cmd_events",
+    "timeline": "cmd_longitudinal",
+    "changes": "cmd_longitudinal",
+    "direction": "cmd_directions",
+    "rollup": "cmd_directions",
+    "summary": "cmd_summary",
+    "backup": "cmd_backup",
+    "restore": "cmd_backup",
+    "tui": "cmd_tui",
+    "demo": "cmd_tui",
+}
 
-    modules = (
-        cmd_project,
-        cmd_import,
-        cmd_lists,
-        cmd_source,
-        cmd_study,
-        cmd_codebook,
-        cmd_coding,
-        cmd_retrieval,
-        cmd_analysis,
-        cmd_report,
-        cmd_pseudonyms,
-        cmd_events,
-        cmd_longitudinal,
-        cmd_directions,
-        cmd_summary,
-        cmd_backup,
-        cmd_tui,
-    )
-    for module in modules:
+
+def _load_command(name: str) -> click.Command | None:
+    """Import the module of command ``name`` and register its commands (once)."""
+    module_name = COMMAND_MODULES.get(name)
+    if module_name is None:
+        return None
+    if name not in cli.commands:
+        module = importlib.import_module(f"casebook.cli.{module_name}")
         for command in module.COMMANDS:
             _accept_project_anywhere(command)
             cli.add_command(command)
-
-
-_register()
+    return cli.commands.get(name)
 
 
 def main() -> None:
