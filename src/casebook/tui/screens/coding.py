@@ -137,8 +137,7 @@ class CodingScreen(MemoActions, Screen[None]):
         transcript.speaker_styles = self._speaker_styles(view.turns)
         transcript.load(view.text, view.turns, self._spans(view.codings), view.units)
         self.query_one(CodeTree).show_codes(self.codes, counts=self._counts())
-        self._show_pins()
-        transcript.focus()
+        self._show_pins()  # focus: AUTO_FOCUS puts it on the transcript once, after mounting
         if self.goto:
             self.call_after_refresh(transcript.select, *self.goto)
         self._update_header()

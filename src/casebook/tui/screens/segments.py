@@ -88,7 +88,6 @@ class SegmentsScreen(Screen[None]):
             self._show(self._count(self._wanted), self._page(self._wanted, 0))
         except CasebookError as exc:
             self._error(exc)
-        self.query_one(DataTable).focus()
 
     @property
     def wanted(self) -> SegmentFilter:
