@@ -10,7 +10,7 @@ front end can run it in a thread worker.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -52,7 +52,8 @@ def recipe(path: Path) -> ReportSpec:
     return read_recipe(path)
 
 
-def _facts(project: Project) -> StudyFacts:
+def study_facts(project: Project) -> StudyFacts:
+    """What a report needs to know about the study besides its segments."""
     values = workbench.case_attribute_map(project)
     return StudyFacts(
         project=project.name,
@@ -89,13 +90,20 @@ def _segments(project: Project, spec: ReportSpec, facts: StudyFacts, progress: P
         )
         for top in tops
     ]
+    yield from paged_segments(project, filters, progress)
+
+
+def paged_segments(
+    project: Project, filters: Sequence[SegmentFilter], progress: Progress
+) -> Iterator[Segment]:
+    """The segments of every filter in turn, a page at a time (memory holds one page)."""
     total = sum(workbench.segment_count(project, f) for f in filters)
     done = 0
     progress("retrieve", 0, total)
-    for wanted_filter in filters:
+    for wanted in filters:
         offset = 0
         while True:
-            page = workbench.segment_page(project, wanted_filter, offset, PAGE)
+            page = workbench.segment_page(project, wanted, offset, PAGE)
             yield from page
             done += len(page)
             progress("retrieve", done, total)
@@ -109,7 +117,8 @@ def _passages(segments: list[Segment]) -> list[Passage]:
     return [Passage(segment, segment.participant_code) for segment in segments]
 
 
-def _names(project: Project, spec: ReportSpec) -> Pseudonymiser:
+def names_for(project: Project, spec: ReportSpec) -> Pseudonymiser:
+    """The project's list of names; refused when pseudonymising with an empty list."""
     names = pseudonyms.pseudonymiser(project)
     if spec.pseudonymise and not names:
         raise InvalidValue(
@@ -122,8 +131,8 @@ def _names(project: Project, spec: ReportSpec) -> Pseudonymiser:
 def build(project: Project, spec: ReportSpec, progress: Progress | None = None) -> Report:
     """The report tree for ``spec``; pseudonymised and checked when the spec asks for it."""
     report_progress = progress or _quiet
-    facts = _facts(project)
-    names = _names(project, spec) if spec.pseudonymise else Pseudonymiser(())
+    facts = study_facts(project)
+    names = names_for(project, spec) if spec.pseudonymise else Pseudonymiser(())
     passages = _passages(list(_segments(project, spec, facts, report_progress)))
     today = dt.date.today().isoformat() if spec.dated else ""
     report = build_report(spec, facts, passages, today)
@@ -162,7 +171,7 @@ def export(
         raise InvalidValue("no output file given", 'use -o FILE, or output = "FILE" in the recipe')
     fmt = format_for(path, spec.format)
     spec = replace(spec, format=fmt)
-    names = _names(project, spec) if spec.pseudonymise else Pseudonymiser(())
+    names = names_for(project, spec) if spec.pseudonymise else Pseudonymiser(())
     if spec.pseudonymise:
         check_file_name(path, names)
     report = build(project, spec, report_progress)

@@ -9,17 +9,17 @@ and leak checks, nothing written if a step fails, the file owner-only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from casebook.errors import InvalidValue
-from casebook.model.segments import Segment, SegmentFilter
+from casebook.model.segments import SegmentFilter
 from casebook.reports.build import Passage, build_report
 from casebook.reports.model import ReportFormat
 from casebook.reports.privacy import check_file_name, check_rendered, check_report, pseudonymise_report
 from casebook.reports.spec import ReportSpec
 from casebook.reports.writing import write_private
-from casebook.services import reports, workbench
+from casebook.services import reports
 from casebook.services.project import Project
 from casebook.text.pseudonymise import Pseudonymiser
 
@@ -51,23 +51,6 @@ def _codes(filters: Sequence[SegmentFilter]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(key for key in keys if key is not None))
 
 
-def _segments(project: Project, filters: Sequence[SegmentFilter], progress: Progress) -> Iterator[Segment]:
-    """The segments of every filter in turn (disjoint in a matrix cell), page by page."""
-    total = sum(workbench.segment_count(project, f) for f in filters)
-    done = 0
-    progress("retrieve", 0, total)
-    for wanted in filters:
-        offset = 0
-        while True:
-            page = workbench.segment_page(project, wanted, offset, PAGE)
-            yield from page
-            done += len(page)
-            progress("retrieve", done, total)
-            if len(page) < PAGE:
-                break
-            offset += PAGE
-
-
 def export_segments(
     project: Project,
     filters: Sequence[SegmentFilter],
@@ -84,11 +67,13 @@ def export_segments(
     fmt = export_format(output)
     spec = ReportSpec(title=title, codes=_codes(filters), chart=False, pseudonymise=pseudonymise, format=fmt)
     # The report pipeline's own facts and name list (one rule for what an export shows).
-    names = reports._names(project, spec) if pseudonymise else Pseudonymiser(())
+    names = reports.names_for(project, spec) if pseudonymise else Pseudonymiser(())
     if pseudonymise:
         check_file_name(output, names)
-    facts = reports._facts(project)
-    passages = [Passage(s, s.participant_code) for s in _segments(project, filters, report_progress)]
+    facts = reports.study_facts(project)
+    passages = [
+        Passage(s, s.participant_code) for s in reports.paged_segments(project, filters, report_progress)
+    ]
     report = build_report(spec, facts, passages)
     if pseudonymise:
         report = pseudonymise_report(report, names)
