@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from casebook.services import coding, search, workbench
+from casebook.services import coding, retrieval, workbench
 from casebook.services.project import Project
 from measure import Result, timed
 from ops_service import SEARCH_WORD, Targets
@@ -156,8 +156,9 @@ def ours_cooccurrence(project: Project, first: str, second: str) -> int:
 
 
 def ours_search(project: Project, word: str) -> int:
-    """The search service on every current transcript (it also finds other word forms)."""
-    return sum(len(search.search_source(project.source_text(s), word).all) for s in project.sources())
+    """The study-wide search service (FTS5 over speaker turns, with other word forms): the
+    count of matching turns and the first page of 50 hits, as ``casebook search --forms``."""
+    return retrieval.search(project, word, forms=True, limit=50).total
 
 
 def _covered(grid: Any) -> int:
