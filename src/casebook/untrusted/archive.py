@@ -9,6 +9,7 @@ and elements nested deeper than the readers follow (``MAX_DEPTH``).
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element, ParseError
 
@@ -90,7 +91,7 @@ def read_member(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
         raise ImportProblem(path, f"is missing {name}") from None
     except RuntimeError:  # zipfile's "password required"
         raise ImportProblem(path, _PROTECTED) from None
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         raise ImportProblem(path, f"is damaged: cannot unpack {name} ({exc})") from None
     return b"".join(chunks)
 
