@@ -87,3 +87,15 @@ SEARCH_ACROSS_START = (
     "Type words and press enter: exact words; ctrl+f for every word form. æ, ø, å are exact."
 )
 SEARCH_ACROSS_WAIT = "Loading the word forms… the search runs when they are ready."
+
+# The case screen (one case across rounds).
+CASE_LEGEND = "bold: the researcher's direction · d sets one · enter: passages"
+CASE_SUGGESTED = "suggested"
+CASE_NOT_INTERVIEWED = "not interviewed in this round"
+CASE_NO_CHANGES = "no attribute changed between rounds"
+CASE_OPEN_HELP = "The passages a count stands for, or a direction's evidence"
+CASE_DIRECTION_HELP = "Set the direction of the highlighted theme (with a reason)"
+CASE_CLEAR = "clear: withdraw it (the suggestion shows again)"
+CASE_NO_EVIDENCE = "No evidence cited for this direction."
+CASE_PICK_COLUMN = "Move to a round (passages) or a direction column (evidence)."
+CASE_CELL_FIXED = "This list is a change-grid cell: it shows exactly what the cell counted."

@@ -59,6 +59,14 @@ class OverviewScreen(Screen[None]):
         Binding(
             "slash", "filter", "Filter", id="overview.filter", tooltip="Filter by text or attribute=value"
         ),
+        Binding(
+            "o",
+            "case",
+            "Case",
+            show=False,
+            id="overview.case",
+            tooltip="The case under the cursor across rounds",
+        ),
         Binding("c", "codebook", "Codebook", id="overview.codebook"),
         Binding("s", "segments", "Segments", id="overview.segments"),
         Binding(
@@ -258,6 +266,14 @@ class OverviewScreen(Screen[None]):
             event.input.display = False
         self.query_one(DataTable).focus()
 
+    def action_case(self) -> None:
+        if not self.rows:
+            return
+        from casebook.tui.screens.case import CaseScreen
+
+        row = self.query_one(DataTable).cursor_coordinate.row
+        self.app.push_screen(CaseScreen(self.bench, self.rows[row]))
+
     def action_codebook(self) -> None:
         from casebook.tui.screens.codebook import CodebookScreen
 
@@ -313,6 +329,7 @@ class OverviewScreen(Screen[None]):
             ("source: Open", "Open the interview under the cursor", self.action_open),
             ("cases: Filter", "Filter cases by text or attribute=value", self.action_filter),
             ("cases: Cycle kind", "Families, municipalities, other, all", self.action_cycle_kind),
+            ("case: Open", "The case under the cursor across rounds", self.action_case),
             ("codebook: Show", "Browse and edit the codebook", self.action_codebook),
             ("segments: Show", "All codings of a code", self.action_segments),
         ]
