@@ -3,6 +3,7 @@ and cached coverage is always what the codings say. (Timings live in bench/, not
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -97,3 +98,32 @@ def test_cached_coverage_follows_every_change_of_codings(demo: Path) -> None:
         assert again.coded_chars == before and "tester" not in again.coders
         recomputed = coverage_store._compute(project.pdb, [source.id])[source.id][0]
         assert recomputed == before
+
+
+def test_each_coding_keeps_exactly_the_text_it_covers_and_check_notices_a_changed_one(
+    run_cli, demo: Path
+) -> None:
+    with Project.open(demo) as project:
+        found = workbench.code_segments(project, "familie")
+        texts = {s.source.id: workbench.open_source(project, s.source.id).text for s in found}
+        assert found and all(s.text == texts[s.source.id][s.start : s.end] for s in found)
+        coding_id = workbench.apply(project, found[0].source.id, 0, 7, "familie.venting", "tester")
+    conn = sqlite3.connect(demo)
+    try:
+        assert conn.execute("SELECT excerpt FROM codings WHERE id = ?", [coding_id]).fetchone() == (
+            texts[found[0].source.id][0:7],
+        )  # cut by the database itself, whoever inserts the coding
+        with conn:
+            conn.execute("UPDATE codings SET excerpt = 'x' || excerpt WHERE id = ?", [coding_id])
+            conn.execute("UPDATE codings SET excerpt = upper(excerpt) WHERE id = ?", [found[0].coding_id])
+    finally:
+        conn.close()
+    quick = json.loads(run_cli("check", "--json", project=demo).stdout)["problems"]
+    thorough = json.loads(run_cli("check", "--thorough", "--json", project=demo).stdout)["problems"]
+    assert [p for p in quick if "excerpt" in p] == [
+        f"coding {coding_id}: its stored excerpt is not the text of 0-7"
+    ]
+    assert {p.split(":")[0] for p in thorough if "excerpt" in p} == {
+        f"coding {coding_id}",
+        f"coding {found[0].coding_id}",
+    }

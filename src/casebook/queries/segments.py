@@ -37,29 +37,23 @@ def page(pdb: ProjectDB, wanted: SegmentFilter, offset: int = 0, limit: int | No
     plain, narrowing = prepare(pdb, wanted)
     rows = segment_store.segment_rows(pdb, plain, offset, limit, narrowing)
     sources = source_store.sources_by_id(pdb, {r.source_id for r in rows})
-    by_source: dict[int, list[int]] = {}
-    for index, row in enumerate(rows):
-        by_source.setdefault(row.source_id, []).append(index)
-    found: list[Segment | None] = [None] * len(rows)
-    for source_id, indexes in by_source.items():
-        text = source_store.source_text(pdb, source_id)  # one text in memory at a time
-        for index in indexes:
-            r = rows[index]
-            found[index] = Segment(
-                r.coding_id,
-                sources[source_id],
-                r.start,
-                r.end,
-                r.code,
-                r.coder,
-                r.speaker,
-                text[r.start : r.end],
-                r.memo,
-                r.participant,
-                r.participant_code,
-                r.role,
-            )
-    return [s for s in found if s is not None]
+    return [
+        Segment(
+            r.coding_id,
+            sources[r.source_id],
+            r.start,
+            r.end,
+            r.code,
+            r.coder,
+            r.speaker,
+            r.excerpt,
+            r.memo,
+            r.participant,
+            r.participant_code,
+            r.role,
+        )
+        for r in rows
+    ]
 
 
 def segments(

@@ -610,6 +610,38 @@ def m0006_longitudinal(db: Database) -> None:
     db.execute("PRAGMA user_version = 6")
 
 
+_EXCERPTS = """
+ALTER TABLE codings ADD COLUMN excerpt TEXT NOT NULL DEFAULT '';
+CREATE TRIGGER codings_cut_their_excerpt AFTER INSERT ON codings
+BEGIN
+    UPDATE codings SET excerpt = (SELECT substr(s.text, NEW.start + 1, NEW."end" - NEW.start)
+        FROM sources s WHERE s.id = NEW.source_id) WHERE id = NEW.id;
+END;
+CREATE TRIGGER codings_recut_their_excerpt AFTER UPDATE OF source_id, start, "end" ON codings
+BEGIN
+    UPDATE codings SET excerpt = (SELECT substr(s.text, NEW.start + 1, NEW."end" - NEW.start)
+        FROM sources s WHERE s.id = NEW.source_id) WHERE id = NEW.id;
+END;
+"""
+
+
+@migrations(name="0007_excerpts")
+def m0007_excerpts(db: Database) -> None:
+    """Each coding keeps the text it covers (``codings.excerpt``), cut by trigger from the
+    immutable source text when the coding is made or its span changes. Listing segments
+    then reads short excerpts instead of every whole transcript a list touches; ``check``
+    compares every excerpt with its source. Existing codings are cut source by source."""
+    _run(db, _EXCERPTS)
+    sources = db.execute("SELECT DISTINCT source_id FROM codings").fetchall()
+    for (source_id,) in sources:
+        text = db.execute("SELECT text FROM sources WHERE id = ?", [source_id]).fetchone()[0]
+        rows = db.execute('SELECT id, start, "end" FROM codings WHERE source_id = ?', [source_id]).fetchall()
+        db.conn.executemany(
+            "UPDATE codings SET excerpt = ? WHERE id = ?", [(text[a:b], i) for i, a, b in rows]
+        )
+    db.execute("PRAGMA user_version = 7")
+
+
 def apply(db: Database) -> None:
     """Bring ``db`` to the newest schema."""
     migrations.apply(db)

@@ -12,4 +12,5 @@ MIGRATIONS = (
     "0004_scale",
     "0005_pseudonyms",
     "0006_longitudinal",
+    "0007_excerpts",
 )

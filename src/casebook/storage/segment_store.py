@@ -23,7 +23,7 @@ from casebook.storage.connection import ProjectDB
 
 @dataclass(frozen=True, slots=True)
 class SegmentRow:
-    """One coding as a page lists it (text is cut by the caller from the source's text),
+    """One coding as a page lists it, with the text it covers (``codings.excerpt``),
     with the speaker tag and person of the turn it starts in."""
 
     coding_id: int
@@ -37,6 +37,7 @@ class SegmentRow:
     participant: str | None = None
     participant_code: str | None = None
     role: str | None = None
+    excerpt: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +182,7 @@ def segment_rows(
         chunk = ids[first : first + _CHUNK]
         rows = pdb.db.execute(
             'SELECT g.id, g.source_id, g.start, g."end", c.key, k.name, g.memo, st.speaker,'
-            " coalesce(nullif(p.label, ''), p.code), p.code, nullif(p.role, '')"
+            " coalesce(nullif(p.label, ''), p.code), p.code, nullif(p.role, ''), g.excerpt"
             " FROM codings g JOIN codes c ON c.id = g.code_id JOIN coders k ON k.id = g.coder_id"
             f" LEFT JOIN turns st ON st.id = {_TURN_AT.format(column='id', offset='g.start')}"
             " LEFT JOIN persons p ON p.id = st.person_id"
