@@ -62,6 +62,7 @@ async def test_the_segments_screen_loads_pages_as_you_scroll(
     demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(segments_screen, "PAGE", 10)
+    monkeypatch.setattr(segments_screen, "FIRST_PAGE", 10)
     with Project.open(demo) as project:
         everything = workbench.code_segments(project, "familie")
     app = create_app(demo, "tester", Config())

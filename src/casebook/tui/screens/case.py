@@ -115,7 +115,7 @@ class CellSegmentsScreen(SegmentsScreen):
     def _count(self, wanted: SegmentFilter) -> int:
         return len(self._all())
 
-    def _page(self, wanted: SegmentFilter, offset: int) -> list[Segment]:
+    def _page(self, wanted: SegmentFilter, offset: int, limit: int | None = None) -> list[Segment]:
         return self._all()[offset:]
 
     def _fixed(self) -> bool:

@@ -36,6 +36,8 @@ def open_segments(app: App[Any], bench: Workbench) -> None:
 
 PAGE = 200
 """Rows fetched at a time: the table holds what has been scrolled to, not the whole code."""
+FIRST_PAGE = 60
+"""Rows of the first screen: a screenful and some, so the list shows at once."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class SegmentsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.names = {c.key: c.name for c in workbench.codebook(self.bench.project)}
         try:
-            self._show(self._count(self._wanted), self._page(self._wanted, 0))
+            self._show(self._count(self._wanted), self._page(self._wanted, 0, FIRST_PAGE))
         except CasebookError as exc:
             self._error(exc)
 
@@ -106,11 +108,12 @@ class SegmentsScreen(Screen[None]):
             return self.cell.built.cell(self.cell.code, self.cell.column).segments
         return workbench.segment_count(self.bench.project, wanted)
 
-    def _page(self, wanted: SegmentFilter, offset: int) -> list[Segment]:
+    def _page(self, wanted: SegmentFilter, offset: int, limit: int | None = None) -> list[Segment]:
+        limit = limit or PAGE
         if self.cell is not None:
             built, code, column = self.cell.built, self.cell.code, self.cell.column
-            return analysis.cell_segments(self.bench.project, built, code, column, offset, PAGE)
-        return workbench.segment_page(self.bench.project, wanted, offset, PAGE)
+            return analysis.cell_segments(self.bench.project, built, code, column, offset, limit)
+        return workbench.segment_page(self.bench.project, wanted, offset, limit)
 
     def _error(self, exc: CasebookError) -> None:
         self.notify(shown(str(exc)), severity="error", markup=False)
@@ -164,7 +167,7 @@ class SegmentsScreen(Screen[None]):
     def _load_more(self, row: int) -> None:
         """Fetch the next page when the cursor is within half a page of the loaded end."""
         loaded = len(self.segments)
-        if loaded >= self.total or row < loaded - PAGE // 2:
+        if loaded >= self.total or row < loaded - FIRST_PAGE // 2:
             return
         try:
             self._add_rows(self._page(self._wanted, loaded))
@@ -244,7 +247,7 @@ class SegmentsScreen(Screen[None]):
                 logic=logic,
             )
             retrieval.check(self.bench.project, wanted)
-            total, first = self._count(wanted), self._page(wanted, 0)
+            total, first = self._count(wanted), self._page(wanted, 0, FIRST_PAGE)
         except CasebookError as exc:
             self._error(exc)
             return False
