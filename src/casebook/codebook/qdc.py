@@ -72,7 +72,7 @@ def read_qdc(path: Path) -> Codebook:
         raise CodebookInvalid(path, "is not a REFI-QDA codebook (no CodeBook/Codes element)")
     ns = root.tag[1:].split("}")[0]
     codes: list[Code] = []
-    _read_codes(codes_element, ns, None, codes, path, set())
+    _read_codes(codes_element, ns, None, codes, path, {})
     if not codes:
         raise CodebookInvalid(path, "contains no codes")
     codebook = Codebook(name=path.stem, version="", codes=tuple(codes))
@@ -86,7 +86,7 @@ def _read_codes(
     parent: str | None,
     out: list[Code],
     path: Path,
-    taken: set[str],
+    taken: dict[str, int],
     depth: int = 0,
 ) -> None:
     if depth >= MAX_DEPTH:
@@ -99,7 +99,6 @@ def _read_codes(
         if guid_match is None:
             raise CodebookInvalid(path, f"code {name!r} has no valid guid")
         key = _unique(f"{parent}.{slug(name)}" if parent else slug(name), taken)
-        taken.add(key)
         color = node.get("color", "")
         description = node.findtext(f"{{{ns}}}Description") or ""
         out.append(
@@ -122,9 +121,17 @@ def slug(name: str) -> str:
     return text or "kode"
 
 
-def _unique(key: str, taken: set[str]) -> str:
-    candidate, number = key, 2
-    while candidate in taken:
+def _unique(key: str, taken: dict[str, int]) -> str:
+    """``key``, or ``key_2``, ``key_3`` ... if taken; records the result in ``taken``.
+
+    ``taken[key]`` is the next number to try for ``key``, so 50,000 codes of one name
+    cost linear time, not quadratic."""
+    candidate, number = key, taken.get(key, 2)
+    if candidate in taken:
         candidate = f"{key}_{number}"
-        number += 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{key}_{number}"
+        taken[key] = number + 1
+    taken.setdefault(candidate, 2)
     return candidate

@@ -56,7 +56,7 @@ def read_toml(path: Path) -> Codebook:
 
 def parse_toml_doc(doc: dict[str, Any], path: Path | str, text: str = "") -> Codebook:
     """Build a Codebook from parsed TOML, checking every code."""
-    headers = [text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)]
+    headers = _header_lines(text)
     meta = doc.get("codebook", {})
     if not isinstance(meta, dict):
         raise CodebookInvalid(path, "'codebook' must be a table: [codebook] with name, version, ...")
@@ -80,6 +80,18 @@ def parse_toml_doc(doc: dict[str, Any], path: Path | str, text: str = "") -> Cod
     )
     validate(codebook, path, lines)
     return codebook
+
+
+def _header_lines(text: str) -> list[int]:
+    """The line of each ``[[code]]`` header, counting newlines once through the text
+    (counting from the start for each header was quadratic)."""
+    lines: list[int] = []
+    line, position = 1, 0
+    for match in _HEADER.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        lines.append(line)
+    return lines
 
 
 def _field(table: dict[str, Any], name: str, default: str, path: Path | str, label: str) -> str:

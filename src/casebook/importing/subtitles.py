@@ -19,8 +19,10 @@ from casebook.text.turns import parse_timestamp
 _TIMING = re.compile(
     r"^\s*(?P<start>(?:\d{1,2}:)?\d{2}:\d{2}[.,]\d{1,3})\s+-->\s+(?:\d{1,2}:)?\d{2}:\d{2}[.,]\d{1,3}"
 )
-_VOICE = re.compile(r"<v(?:\.[\w.\-]+)?[ \t]+([^>]+)>")
-_TAG = re.compile(r"</?[^>]+>")
+# A tag never holds "<": "[^<>]" keeps a file of unclosed "<v " linear, where "[^>]"
+# scanned to the end of the cue from every "<" (quadratic).
+_VOICE = re.compile(r"<v(?:\.[\w.\-]+)?[ \t]+([^<>]+)>")
+_TAG = re.compile(r"</?[^<>]+>")
 _PREFIX = re.compile(r"^(?P<speaker>[^\W\d_][\w.\-]*(?:[ \t][\w.\-]+){0,3}?)[ \t]*:[ \t]+")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&nbsp;": "\u00a0", "&lrm;": "", "&rlm;": ""}
 
