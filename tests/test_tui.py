@@ -225,15 +225,18 @@ async def test_keys_can_be_remapped_from_the_config_file(demo: Path, tmp_path: P
 async def test_a_broken_config_file_is_reported_not_fatal(demo: Path, tmp_path: Path) -> None:
     from casebook.tui.config import load_config
 
-    config_file = tmp_path / "config.toml"
+    folder = tmp_path / "[latter]"  # a folder name that looks like markup
+    folder.mkdir()
+    config_file = folder / "config.toml"
     config_file.write_text("theme = [unclosed\n", encoding="utf-8")
     config = load_config(config_file)
     assert config.problem and str(config_file) in config.problem
     app = create_app(demo, "tester", config)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, OverviewScreen)
         assert any(str(config_file) in n.message for n in app._notifications)
+        assert "[latter]" in app.export_screenshot()  # the toast shows the path as written
 
 
 async def test_mouse_drag_selects_whole_words(demo: Path) -> None:

@@ -15,6 +15,7 @@ from casebook.tui.config import Config, load_config
 from casebook.tui.context import Workbench
 from casebook.tui.screens.help import HelpScreen
 from casebook.tui.screens.overview import OverviewScreen
+from casebook.tui.strings import shown
 
 
 class CasebookApp(App[None]):
@@ -42,7 +43,8 @@ class CasebookApp(App[None]):
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         if self.config.problem:
-            self.notify(self.config.problem, severity="warning")
+            # names a file the user chose and quotes its text: never read as markup
+            self.notify(shown(self.config.problem), severity="warning", markup=False)
         try:
             project = Project.open(self.project_path)
         except CasebookError as exc:
