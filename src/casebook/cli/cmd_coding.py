@@ -57,10 +57,13 @@ def codings(state: CliState, source: str | None, code: str | None, coder: str | 
     with Project.open_for_reading(state.project_path()) as project:
         found = service.codings(project, source, code, coder)
         if as_json:
+            from casebook.services.suggestions import origins
+
             by_id = {g.id: g for g in found}
+            suggested = origins(project, list(by_id))
             emit_json(
                 [
-                    _passage_json(p, by_id[p.coding_id])
+                    _passage_json(p, by_id[p.coding_id], suggested.get(p.coding_id))
                     for p in service.passages(project, source, None, coder)
                     if p.coding_id in by_id
                 ]
@@ -73,8 +76,9 @@ def codings(state: CliState, source: str | None, code: str | None, coder: str | 
     )
 
 
-def _passage_json(passage: Segment, coding: Coding) -> dict[str, object]:
-    """One coding for scripts: where it is, who made it, what it says."""
+def _passage_json(passage: Segment, coding: Coding, suggestion: int | None) -> dict[str, object]:
+    """One coding for scripts: where it is, who made it, what it says, and the suggestion
+    it was accepted from (None: coded by hand)."""
     source = passage.source
     return {
         **dataclasses.asdict(coding),
@@ -85,6 +89,7 @@ def _passage_json(passage: Segment, coding: Coding) -> dict[str, object]:
         "round": source.round,
         "speaker": passage.speaker,
         "text": passage.text,
+        "suggestion": suggestion,
     }
 
 

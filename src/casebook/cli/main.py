@@ -149,6 +149,7 @@ COMMAND_MODULES: dict[str, str] = {
     "summary": "cmd_summary",
     "backup": "cmd_backup",
     "restore": "cmd_backup",
+    "suggest": "cmd_suggest",
     "tui": "cmd_tui",
     "demo": "cmd_tui",
 }

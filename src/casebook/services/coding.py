@@ -10,6 +10,7 @@ from casebook.errors import Conflict, NotFound
 from casebook.model.codes import Coding
 from casebook.model.segments import Segment as Segment
 from casebook.model.sources import Source
+from casebook.model.suggestions import SUGGESTER
 from casebook.queries import segments
 from casebook.services.project import Project
 from casebook.storage import code_store, coding_store, source_store
@@ -19,6 +20,7 @@ def apply_code(
     project: Project, source_ref: str, start: int, end: int, code: str, coder: str, memo: str = ""
 ) -> int:
     """Code ``text[start:end]`` of a source; the same coding twice is refused."""
+    refuse_pseudo_coder(coder)
     pdb = project.pdb
     with pdb.atomic():
         source = source_store.get_source(pdb, source_ref)
@@ -28,6 +30,14 @@ def apply_code(
         if coding_store.find_coding(pdb, source.id, start, end, code_id, coder_id) is not None:
             raise Conflict(f"{coder} already coded {start}-{end} of {source.name!r} with {code!r}")
         return coding_store.insert_coding(pdb, source.id, start, end, code_id, coder_id, memo)
+
+
+def refuse_pseudo_coder(coder: str) -> None:
+    """Codings are made by people: the suggester's name is not a coder's."""
+    if coder.strip().lower() == SUGGESTER:
+        raise Conflict(
+            f"{SUGGESTER!r} is the name of the code suggester, which never codes: choose your own name"
+        )
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,7 @@ def apply_codes(project: Project, items: Sequence[CodingItem], coder: str) -> in
 
     The rules are those of ``apply_code``: the span lies inside its source, the code
     exists, and a coder codes a span with a code once (also within ``items``)."""
+    refuse_pseudo_coder(coder)
     pdb = project.pdb
     rows: list[tuple[int, int, int, int, str]] = []
     with pdb.atomic():

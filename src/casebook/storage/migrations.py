@@ -642,6 +642,67 @@ def m0007_excerpts(db: Database) -> None:
     db.execute("PRAGMA user_version = 7")
 
 
+_SUGGESTIONS = """
+CREATE TABLE suggestions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+    coder_id INTEGER NOT NULL REFERENCES coders(id),
+    score REAL NOT NULL CHECK (score >= 0 AND score <= 1),
+    origin TEXT NOT NULL CHECK (origin IN ('signals', 'model', 'signals+model')),
+    evidence TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
+    created_at TEXT NOT NULL,
+    decided_by INTEGER REFERENCES coders(id),
+    decided_at TEXT,
+    coding_id INTEGER REFERENCES codings(id) ON DELETE SET NULL,
+    CHECK (start >= 0 AND "end" > start),
+    UNIQUE (source_id, start, "end", code_id)
+);
+CREATE INDEX suggestions_by_status ON suggestions(status, source_id, start);
+CREATE INDEX suggestions_by_coding ON suggestions(coding_id);
+CREATE TRIGGER suggestions_stay_inside_their_source BEFORE INSERT ON suggestions
+WHEN NEW."end" > (SELECT length(text) FROM sources WHERE id = NEW.source_id)
+BEGIN
+    SELECT RAISE(ABORT, 'suggestion outside its source');
+END;
+CREATE TABLE suggestion_runs (
+    source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+    fingerprint TEXT NOT NULL,
+    run_at TEXT NOT NULL
+);
+CREATE TABLE suggester_models (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    fingerprint TEXT NOT NULL,
+    trained_at TEXT NOT NULL,
+    passages INTEGER NOT NULL,
+    codings INTEGER NOT NULL,
+    model BLOB NOT NULL
+);
+CREATE TRIGGER codings_are_never_made_by_the_suggester BEFORE INSERT ON codings
+WHEN (SELECT name FROM coders WHERE id = NEW.coder_id) = 'suggester'
+BEGIN
+    SELECT RAISE(ABORT, 'the suggester only suggests: a coding needs a coder');
+END;
+"""
+
+
+@migrations(name="0008_suggestions")
+def m0008_suggestions(db: Database) -> None:
+    """Code suggestions, kept apart from codings. ``suggestions``: what the suggester
+    (the pseudo-coder ``suggester``) proposed, with score, origin and evidence, and what
+    became of it: open, accepted (``coding_id`` is the coding it became, made by the
+    coder in ``decided_by``) or rejected (kept, so it is never proposed again).
+    ``suggestion_runs``: per source, the fingerprint of the text, codebook and model a
+    run used, so an unchanged source is not run again. ``suggester_models``: the model
+    learnt from the codings, with the fingerprint of what it learnt from. A trigger
+    refuses codings by the suggester: it never codes on its own."""
+    _run(db, _SUGGESTIONS)
+    db.execute("PRAGMA user_version = 8")
+
+
 def apply(db: Database) -> None:
     """Bring ``db`` to the newest schema."""
     migrations.apply(db)

@@ -13,4 +13,5 @@ MIGRATIONS = (
     "0005_pseudonyms",
     "0006_longitudinal",
     "0007_excerpts",
+    "0008_suggestions",
 )

@@ -1,7 +1,8 @@
 """Inflection-aware word search for Norwegian: ``møteplass`` finds ``møteplassene``.
 
-Two offline sources of word forms, both loaded lazily on first use (``warm_up`` loads
-them ahead of time, e.g. in a thread while the researcher types a query):
+Two offline sources of word forms, both loaded lazily on first use through
+``casebook.text.lexicon``, the word analysis the code suggester uses too (``warm_up``
+loads them ahead of time, e.g. in a thread while the researcher types a query):
 
 - simplemma's Bokmål and Nynorsk lemma dictionaries, for irregular forms whose stems
   differ (*engel → englene*, *mann → menn*, *bok → bøkene*);
@@ -15,39 +16,13 @@ folded, so ``får`` never matches ``far``.
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable
-from functools import cache, lru_cache
-from typing import Any
+from functools import lru_cache
+
+from casebook.text import lexicon
 
 _WORD = re.compile(r"\w+")
-_LANGUAGES = ("nb", "nn")
 MIN_STEM = 4  # shorter stems are too ambiguous (``far``/``fare``): lemmas decide there
 MIN_HEAD = 5  # a compound must end in at least this much of the word (``…koordinator``)
-
-
-@cache
-def _stemmer() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("norwegian")
-
-
-_lookups: list[Callable[[str, str], str | None]] = []
-_loading = threading.Lock()
-
-
-def _lemma_lookup() -> Callable[[str, str], str | None]:
-    """simplemma's dictionary lookup, its dictionaries loaded once even when two threads ask."""
-    with _loading:
-        if not _lookups:
-            from simplemma.strategies import DictionaryLookupStrategy
-
-            strategy = DictionaryLookupStrategy()
-            for lang in _LANGUAGES:
-                strategy.get_lemma("barna", lang)  # loads that language's dictionary
-            _lookups.append(strategy.get_lemma)
-        return _lookups[0]
 
 
 def warm_up(text: str = "") -> None:
@@ -60,15 +35,17 @@ def warm_up(text: str = "") -> None:
 
 def stem(word: str) -> str:
     """The Norwegian stem of one word (lower case)."""
-    return str(_stemmer().stemWord(word.lower()))
+    return lexicon.stem(word.lower())
 
 
 @lru_cache(maxsize=200_000)
 def _analyse(word: str) -> tuple[str, frozenset[str]]:
-    """Stem and dictionary lemmas (Bokmål and Nynorsk) of one lower-case word."""
-    lookup = _lemma_lookup()
-    lemmas = {lemma.lower() for lang in _LANGUAGES if (lemma := lookup(word, lang))}
-    return str(_stemmer().stemWord(word)), frozenset(lemmas)
+    """Stem and lemmas of one lower-case word: the Bokmål and Nynorsk dictionary lemmas
+    and its key in the suggester's pipeline (``casebook.text.lexicon``), so the search
+    and the suggestions agree on what counts as a form of a word."""
+    lemmas = {lemma for lemma in lexicon.lemmas(word) if lemma}
+    lemmas.add(lexicon.analyse(word)[0])
+    return lexicon.stem(word), frozenset(lemmas)
 
 
 @lru_cache(maxsize=4)

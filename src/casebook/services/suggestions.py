@@ -1,0 +1,260 @@
+"""Code suggestions: run the suggester, review its proposals, keep what a coder accepts.
+
+Suggestions belong to the pseudo-coder ``suggester`` and live apart from codings: the
+suggester never codes. A coder accepts one (it becomes that coder's coding, with the
+suggestion recorded as its origin), edits its span first, or rejects it (kept, and never
+proposed again). The model learns from every human coding in the project, and from the
+codebook's examples; it is kept in the project and learns again when codings change.
+
+A run is remembered per source (``suggestion_runs``): a source whose text, codebook
+signals and model are as they were is not run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from casebook.coding.spans import check_span
+from casebook.coding.suggesting import CodeSignals, Passage, Suggester, passages, training_labels
+from casebook.errors import Conflict, NotFound
+from casebook.model.codes import Code
+from casebook.model.sources import Source
+from casebook.model.suggestions import Status, Suggestion
+from casebook.services.project import Project
+from casebook.storage import code_store, coding_store, source_store, suggestion_store
+from casebook.text.classifier import CodeModel, features
+
+SUGGESTER_VERSION = "1"
+"""Bumped when the suggester's rules change, so every source is run again."""
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """The learnt model: how much it learnt from and which codes it can propose."""
+
+    passages: int
+    codings: int
+    codes: tuple[str, ...]
+    trained: bool
+    seconds: float
+    stamp: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """What a suggestion run did."""
+
+    suggestions: list[Suggestion]
+    sources_run: int
+    sources_unchanged: int
+    tokens: int
+    seconds: float
+    model: ModelInfo | None
+
+
+def _code_signals(codes: Sequence[Code]) -> list[CodeSignals]:
+    return [CodeSignals(c.key, str(c.valence), c.signals) for c in codes]
+
+
+def _stamp(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
+
+
+def _signals_stamp(codes: Sequence[Code]) -> str:
+    return _stamp([(c.key, str(c.valence), list(c.signals)) for c in codes])
+
+
+def _training_passages(
+    project: Project, coder: str | None = None
+) -> tuple[list[Passage], list[set[str]], int]:
+    """Passages of every source with human codings (by ``coder``, or anyone), their codes,
+    and how many codings they came from."""
+    pdb = project.pdb
+    spans = suggestion_store.coded_spans(pdb, coder=coder)
+    found: list[Passage] = []
+    labels: list[set[str]] = []
+    for source_id in sorted(spans):
+        parts = passages(source_store.source_text(pdb, source_id), source_store.source_turns(pdb, source_id))
+        found.extend(parts)
+        labels.extend(training_labels(parts, spans[source_id]))
+    return found, labels, sum(len(v) for v in spans.values())
+
+
+def _example_passages(codes: Sequence[Code]) -> tuple[list[list[str]], list[set[str]]]:
+    """The codebook's examples as passages of their code (a new project learns from these)."""
+    from casebook.text import nlp
+
+    texts = [(example, code.key) for code in codes for example in code.examples if example.strip()]
+    docs = nlp.parse_many(text for text, _ in texts)
+    return [features(doc[:]) for doc in docs], [{key} for _, key in texts]
+
+
+def train(project: Project, force: bool = False) -> tuple[CodeModel, ModelInfo]:
+    """The model learnt from the project's codings (and the codebook's examples), learnt
+    again only when codings or the codebook changed since it was stored."""
+    pdb = project.pdb
+    codes = code_store.list_codes(pdb)
+    stamp = _stamp(
+        SUGGESTER_VERSION, suggestion_store.codings_stamp(pdb), [(c.key, c.examples) for c in codes]
+    )
+    stored = suggestion_store.load_model(pdb)
+    if stored is not None and stored[0] == stamp and not force:
+        model = CodeModel.from_bytes(stored[1])
+        return model, ModelInfo(stored[2], stored[3], tuple(model.codes), False, 0.0, stamp)
+    began = time.perf_counter()
+    found, labels, n_codings = _training_passages(project)
+    example_features, example_labels = _example_passages(codes)
+    known = {c.key for c in codes}
+    model = CodeModel.train(
+        [features(p.span) for p in found] + example_features,
+        [{c for c in ls if c in known} for ls in labels] + example_labels,
+    )
+    with pdb.atomic():
+        suggestion_store.save_model(pdb, stamp, model.to_bytes(), len(found), n_codings)
+    seconds = time.perf_counter() - began
+    return model, ModelInfo(len(found), n_codings, tuple(model.codes), True, seconds, stamp)
+
+
+def _sources(project: Project, refs: Sequence[str] | None) -> list[Source]:
+    if refs:
+        return [project.source(ref) for ref in refs]
+    return project.sources()
+
+
+def run(
+    project: Project,
+    sources: Sequence[str] | None = None,
+    use_model: bool = True,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Propose codes for the given sources (all current ones when None) and store the
+    proposals as open suggestions; returns the open suggestions of those sources."""
+    began = time.perf_counter()
+    pdb = project.pdb
+    targets = _sources(project, sources)
+    codes = code_store.list_codes(pdb)
+    model, info = train(project) if use_model else (None, None)
+    code_ids = {c.key: code_store.code_id(pdb, c.key) for c in codes}
+    base = _stamp(SUGGESTER_VERSION, _signals_stamp(codes), info.stamp if info else "")
+    suggester: Suggester | None = None  # built on the first source that needs a run
+    ran = unchanged = tokens = 0
+    for done, source in enumerate(targets):
+        if progress:
+            progress("suggest", done, len(targets))
+        fingerprint = _stamp(base, source.sha256)
+        if suggestion_store.run_fingerprint(pdb, source.id) == fingerprint:
+            unchanged += 1
+            continue
+        suggester = suggester or Suggester(_code_signals(codes), model)
+        found = passages(project.source_text(source), project.turns(source))
+        tokens += sum(len(p.span) for p in found)
+        rejected = suggestion_store.rejected_spans(pdb, source.id)
+        rows = [
+            (p.start, p.end, code_ids[p.code], p.score, str(p.origin), list(p.evidence))
+            for p in suggester.propose(source.id, found)
+            if not _overlaps(p.start, p.end, p.code, rejected)
+        ]
+        with pdb.atomic():
+            suggestion_store.replace_open(pdb, source.id, rows, fingerprint)
+        ran += 1
+    if progress:
+        progress("suggest", len(targets), len(targets))
+    if sources is None:
+        listed = listing(project)
+    else:
+        listed = [s for t in targets for s in listing(project, str(t.id))]
+    return RunReport(listed, ran, unchanged, tokens, time.perf_counter() - began, info)
+
+
+def _overlaps(start: int, end: int, code: str, spans: Sequence[tuple[int, int, str]]) -> bool:
+    """Does a span of the same code overlap at least half of ``start:end``?"""
+    return any(k == code and 2 * (min(end, b) - max(start, a)) >= end - start for a, b, k in spans)
+
+
+def listing(
+    project: Project,
+    source: str | None = None,
+    status: Status | None = Status.OPEN,
+    ids: Sequence[int] | None = None,
+) -> list[Suggestion]:
+    """Suggestions in source order; open ones that a coder has since coded so are left out."""
+    pdb = project.pdb
+    source_id = source_store.get_source(pdb, source).id if source else None
+    found = suggestion_store.list_suggestions(pdb, source_id, status, ids)
+    if status != Status.OPEN:
+        return found
+    coded = suggestion_store.coded_spans(pdb, source_id) if found else {}
+    return [s for s in found if not _overlaps(s.start, s.end, s.code, coded.get(s.source_id, ()))]
+
+
+def counts(project: Project) -> dict[str, int]:
+    """Open, accepted and rejected suggestions in the project."""
+    return suggestion_store.counts_by_status(project.pdb)
+
+
+def _open(project: Project, ids: Sequence[int]) -> list[Suggestion]:
+    found = {s.id: s for s in suggestion_store.list_suggestions(project.pdb, None, None, ids)}
+    for i in ids:
+        if i not in found:
+            raise NotFound(f"no suggestion {i}")
+        if found[i].status != Status.OPEN:
+            raise Conflict(
+                f"suggestion {i} was already {found[i].status} by {found[i].decided_by or 'someone'}"
+            )
+    return [found[i] for i in ids]
+
+
+def accept(
+    project: Project, ids: Sequence[int], coder: str, start: int | None = None, end: int | None = None
+) -> list[int]:
+    """Accept suggestions: each becomes a coding by ``coder`` (over ``start:end`` when the
+    span was edited; one suggestion only then), recorded as its origin. All or none."""
+    from casebook.services.coding import refuse_pseudo_coder
+
+    refuse_pseudo_coder(coder)
+    pdb = project.pdb
+    if (start is not None or end is not None) and len(ids) != 1:
+        raise Conflict("a span can be edited for one suggestion at a time")
+    made: list[int] = []
+    with pdb.atomic():
+        who = coding_store.coder_id(pdb, coder)
+        for s in _open(project, ids):
+            a = s.start if start is None else start
+            b = s.end if end is None else end
+            check_span(a, b, project.source(str(s.source_id)).chars)
+            code_id = code_store.code_id(pdb, s.code)
+            coding = coding_store.find_coding(pdb, s.source_id, a, b, code_id, who)
+            if coding is None:
+                coding = coding_store.insert_coding(pdb, s.source_id, a, b, code_id, who, "")
+            suggestion_store.mark(pdb, s.id, Status.ACCEPTED, coder, coding)
+            made.append(coding)
+    return made
+
+
+def reject(project: Project, ids: Sequence[int], coder: str) -> int:
+    """Reject suggestions; they are kept and never proposed again. All or none."""
+    pdb = project.pdb
+    with pdb.atomic():
+        for s in _open(project, ids):
+            suggestion_store.mark(pdb, s.id, Status.REJECTED, coder)
+    return len(ids)
+
+
+def in_same_turn(project: Project, suggestion_id: int) -> list[Suggestion]:
+    """The open suggestions in the turn of ``suggestion_id`` (it included)."""
+    (s,) = _open(project, [suggestion_id])
+    turns = source_store.source_turns(project.pdb, s.source_id)
+    turn = next((t for t in turns if t.start <= s.start < t.end), None)
+    lo, hi = (turn.start, turn.end) if turn else (0, project.source(str(s.source_id)).chars)
+    return [x for x in listing(project, str(s.source_id)) if lo <= x.start and x.end <= hi]
+
+
+def origins(project: Project, coding_ids: Sequence[int]) -> dict[int, int]:
+    """The suggestion each coding came from, where one did."""
+    return suggestion_store.origins(project.pdb, coding_ids)
