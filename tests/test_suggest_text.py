@@ -132,6 +132,17 @@ def test_passages_are_sentences_of_turns_and_leave_out_the_interviewer() -> None
     assert [text[p.start : p.end] for p in found] == ["Det gikk bra.", "Koordinatoren ringte."]
 
 
+def test_a_bracket_the_splitter_leaves_on_one_sentence_opens_the_next() -> None:
+    text = "Mor: Han kom på møtet. [latter] Hun ringte skolen. «Ja,» sa hun. (pause) Så bra."
+    found = passages(text, [Turn(0, len(text), 5, "Mor")])
+    assert [text[p.start : p.end] for p in found] == [
+        "Han kom på møtet.",
+        "[latter] Hun ringte skolen.",
+        "«Ja,» sa hun.",
+        "(pause) Så bra.",
+    ]
+
+
 def test_the_model_learns_codes_from_passages_and_is_stored_without_pickle() -> None:
     docs = [
         nlp.parse(t)

@@ -185,3 +185,20 @@ def test_evaluate_compares_with_a_coder_and_beats_the_substring_baseline_at_root
     assert {r["code"] for r in report["roots"]["combined"]} <= ROOTS
     table = run_cli("suggest", "evaluate", "--coder", "ida", "--folds", "3", project=demo).stdout
     assert "Root codes (micro average)" in table and "baseline" in table and "combined" in table
+
+
+def test_undoing_a_decision_removes_its_coding_and_opens_the_suggestion_again(
+    small: Any, project_path: Path
+) -> None:
+    from casebook.services import suggestions as service
+    from casebook.services.project import Project
+
+    first, second = suggestions(small, "--all")[:2]
+    small("suggest", "accept", str(first["id"]), "--coder", "ida")
+    small("suggest", "reject", str(second["id"]), "--coder", "ida")
+    with Project.open(project_path) as project:
+        with pytest.raises(Exception, match="by ida, not by ola"):
+            service.reopen(project, [first["id"]], "ola")
+        service.reopen(project, [first["id"], second["id"]], "ida")
+    assert not json.loads(small("codings", "--json").stdout)
+    assert {first["id"], second["id"]} <= {s["id"] for s in suggestions(small, "list")}

@@ -76,13 +76,20 @@ def passages(text: str, turns: Sequence[Turn]) -> list[Passage]:
         pieces = [(0, len(text))]
     found: list[Passage] = []
     for (offset, _), doc in zip(pieces, nlp.parse_many(text[a:b] for a, b in pieces), strict=True):
+        carried: int | None = None  # where an opening bracket left on the sentence before starts
         for sent in doc.sents:
             words = sent.text
-            stripped = words.strip().rstrip(OPENING).rstrip()  # "bra. [latter]": the [ opens the next
-            if not any(ch.isalpha() for ch in stripped):
-                continue
             start = offset + sent.start_char + (len(words) - len(words.lstrip()))
-            found.append(Passage(start, start + len(stripped), sent))
+            if carried is not None:
+                start, carried = carried, None
+            body = words.strip()
+            kept = body.rstrip(OPENING).rstrip()  # "bra. [latter] Hun": the [ opens the next one
+            if len(kept) < len(body):
+                carried = offset + sent.start_char + words.index(body) + len(kept)
+                carried += len(body[len(kept) :]) - len(body[len(kept) :].lstrip())
+            end = offset + sent.start_char + words.index(body) + len(kept) if kept else start
+            if any(ch.isalpha() for ch in text[start:end]):
+                found.append(Passage(start, end, sent))
     return found
 
 
@@ -166,7 +173,7 @@ def _weigh(hit: Hit, doc: Any, valence: str) -> tuple[float, str]:
     """A hit's weight and its evidence line. A barrier whose clause denies a problem
     (``ikke noe problem``) weighs nothing; a negated signal weighs half, since a negator
     can deny a barrier (``ikke byråkratisk``) or name one (``ikke kapasitet``)."""
-    words = doc.text[hit.chars[0] : hit.chars[1]]
+    words = doc[hit.start : hit.end].text
     note = f"{hit.rule.raw} ({hit.how}): {words}" if hit.how != "word" else f"{hit.rule.raw}: {words}"
     weight = WEIGHTS[hit.how]
     negation = nlp.negation(doc, hit.start, hit.end)

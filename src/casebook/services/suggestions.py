@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from casebook.coding.spans import check_span
-from casebook.coding.suggesting import CodeSignals, Passage, Suggester, passages, training_labels
+from casebook.coding.suggesting import CodeSignals, Suggester, passages, training_labels
 from casebook.errors import Conflict, NotFound
 from casebook.model.codes import Code
 from casebook.model.sources import Source
@@ -70,20 +70,28 @@ def _signals_stamp(codes: Sequence[Code]) -> str:
     return _stamp([(c.key, str(c.valence), list(c.signals)) for c in codes])
 
 
-def _training_passages(
-    project: Project, coder: str | None = None
-) -> tuple[list[Passage], list[set[str]], int]:
-    """Passages of every source with human codings (by ``coder``, or anyone), their codes,
-    and how many codings they came from."""
+MAX_TRAINING_PASSAGES = 30_000
+"""Beyond this many passages the model learns from an even sample of them (every k-th, the
+same each time): learning stays within seconds in a whole study."""
+
+
+def _training_set(project: Project) -> tuple[list[list[str]], list[set[str]], int, int]:
+    """Features and codes of the passages of every source with human codings, at most
+    ``MAX_TRAINING_PASSAGES`` of them; with how many passages and codings there were."""
     pdb = project.pdb
-    spans = suggestion_store.coded_spans(pdb, coder=coder)
-    found: list[Passage] = []
+    spans = suggestion_store.coded_spans(pdb)
+    found: list[list[str]] = []
     labels: list[set[str]] = []
     for source_id in sorted(spans):
         parts = passages(source_store.source_text(pdb, source_id), source_store.source_turns(pdb, source_id))
-        found.extend(parts)
+        found.extend(features(p.span) for p in parts)  # words only: the parsed text is let go
         labels.extend(training_labels(parts, spans[source_id]))
-    return found, labels, sum(len(v) for v in spans.values())
+    total = len(found)
+    if total > MAX_TRAINING_PASSAGES:
+        step = total / MAX_TRAINING_PASSAGES
+        keep = [int(i * step) for i in range(MAX_TRAINING_PASSAGES)]
+        found, labels = [found[i] for i in keep], [labels[i] for i in keep]
+    return found, labels, total, sum(len(v) for v in spans.values())
 
 
 def _example_passages(codes: Sequence[Code]) -> tuple[list[list[str]], list[set[str]]]:
@@ -108,17 +116,14 @@ def train(project: Project, force: bool = False) -> tuple[CodeModel, ModelInfo]:
         model = CodeModel.from_bytes(stored[1])
         return model, ModelInfo(stored[2], stored[3], tuple(model.codes), False, 0.0, stamp)
     began = time.perf_counter()
-    found, labels, n_codings = _training_passages(project)
+    found, labels, total, n_codings = _training_set(project)
     example_features, example_labels = _example_passages(codes)
     known = {c.key for c in codes}
-    model = CodeModel.train(
-        [features(p.span) for p in found] + example_features,
-        [{c for c in ls if c in known} for ls in labels] + example_labels,
-    )
+    model = CodeModel.train(found + example_features, [ls & known for ls in labels] + example_labels)
     with pdb.atomic():
-        suggestion_store.save_model(pdb, stamp, model.to_bytes(), len(found), n_codings)
+        suggestion_store.save_model(pdb, stamp, model.to_bytes(), total, n_codings)
     seconds = time.perf_counter() - began
-    return model, ModelInfo(len(found), n_codings, tuple(model.codes), True, seconds, stamp)
+    return model, ModelInfo(total, n_codings, tuple(model.codes), True, seconds, stamp)
 
 
 def _sources(project: Project, refs: Sequence[str] | None) -> list[Source]:
@@ -187,10 +192,13 @@ def listing(
     pdb = project.pdb
     source_id = source_store.get_source(pdb, source).id if source else None
     found = suggestion_store.list_suggestions(pdb, source_id, status, ids)
-    if status != Status.OPEN:
+    if status != Status.OPEN or not found:
         return found
-    coded = suggestion_store.coded_spans(pdb, source_id) if found else {}
-    return [s for s in found if not _overlaps(s.start, s.end, s.code, coded.get(s.source_id, ()))]
+    coded: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
+    for sid, spans in suggestion_store.coded_spans(pdb, source_id).items():
+        for span in spans:
+            coded.setdefault((sid, span[2]), []).append(span)
+    return [s for s in found if not _overlaps(s.start, s.end, s.code, coded.get((s.source_id, s.code), ()))]
 
 
 def counts(project: Project) -> dict[str, int]:
@@ -243,6 +251,26 @@ def reject(project: Project, ids: Sequence[int], coder: str) -> int:
     with pdb.atomic():
         for s in _open(project, ids):
             suggestion_store.mark(pdb, s.id, Status.REJECTED, coder)
+    return len(ids)
+
+
+def reopen(project: Project, ids: Sequence[int], coder: str) -> int:
+    """Take decisions back (undo): accepted or rejected suggestions are open again, and
+    the codings accepted ones became are removed (only ``coder``'s own). All or none."""
+    pdb = project.pdb
+    with pdb.atomic():
+        found = {s.id: s for s in suggestion_store.list_suggestions(pdb, None, None, ids)}
+        for i in ids:
+            s = found.get(i)
+            if s is None:
+                raise NotFound(f"no suggestion {i}")
+            if s.status == Status.OPEN:
+                continue
+            if s.decided_by != coder:
+                raise Conflict(f"suggestion {i} was {s.status} by {s.decided_by}, not by {coder}")
+            if s.coding_id is not None:
+                coding_store.delete_coding(pdb, s.coding_id)
+            suggestion_store.reopen(pdb, i)
     return len(ids)
 
 

@@ -164,6 +164,15 @@ def mark(
     )
 
 
+def reopen(pdb: ProjectDB, suggestion_id: int) -> None:
+    """Make a decided suggestion open again (its decision undone)."""
+    pdb.db.execute(
+        "UPDATE suggestions SET status = 'open', decided_by = NULL, decided_at = NULL, coding_id = NULL"
+        " WHERE id = ?",
+        [suggestion_id],
+    )
+
+
 def origins(pdb: ProjectDB, coding_ids: Sequence[int]) -> dict[int, int]:
     """The suggestion each of these codings came from, where one did."""
     wanted = set(coding_ids)

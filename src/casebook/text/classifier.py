@@ -110,14 +110,14 @@ class CodeModel:
             return cls(vocabulary, [], np.zeros((len(vocabulary), 0)), np.zeros(0))
         column = {c: i for i, c in enumerate(codes)}
         x = _Matrix.build([[vocabulary[f] for f in p if f in vocabulary] for p in passages], len(vocabulary))
-        y = np.zeros((len(passages), len(codes)), dtype=np.float64)
+        y = np.zeros((len(passages), len(codes)), dtype=np.float32)
         for row, ls in enumerate(labels):
             for c in ls:
                 if c in column:
                     y[row, column[c]] = 1.0
         positives = y.sum(axis=0)
         pos_weight = np.minimum(MAX_POSITIVE_WEIGHT, (len(passages) - positives) / np.maximum(positives, 1))
-        sample_weight = 1.0 + y * (pos_weight - 1.0)
+        sample_weight = (1.0 + y * (pos_weight - 1.0)).astype(np.float32)
         weights, bias = _fit(x, y, sample_weight)
         return cls(vocabulary, codes, weights, bias)
 
@@ -166,8 +166,8 @@ def _fit(x: _Matrix, y: Any, sample_weight: Any) -> tuple[Any, Any]:
     """Weighted logistic regression per column of ``y`` by full-batch Adam."""
     import numpy as np
 
-    weights = np.zeros((x.cols, y.shape[1]))
-    bias = np.zeros(y.shape[1])
+    weights = np.zeros((x.cols, y.shape[1]), dtype=np.float32)
+    bias = np.zeros(y.shape[1], dtype=np.float32)
     moments = [np.zeros_like(weights), np.zeros_like(weights), np.zeros_like(bias), np.zeros_like(bias)]
     total = sample_weight.sum(axis=0)
     beta1, beta2, eps = 0.9, 0.999, 1e-8

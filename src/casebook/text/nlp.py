@@ -1,5 +1,5 @@
-"""The Norwegian text pipeline: spaCy's blank ``nb`` tokenizer and sentence splitter with
-casebook's own word keys, loaded lazily once per process.
+"""The Norwegian text pipeline: spaCy's blank ``nb`` tokenizer with casebook's own word
+keys and sentence boundaries, loaded lazily once per process.
 
 Each token's ``lemma_`` holds its match key and its ``norm_`` the key of its last
 compound part (see ``casebook.text.lexicon``): ``barnekoordinatoren`` has lemma
@@ -53,43 +53,66 @@ def pipeline() -> Language:
 
 
 def _build() -> Language:
+    """spaCy's blank Norwegian pipeline with casebook's component; the dictionaries load
+    in a thread meanwhile (their decompression does not hold the interpreter)."""
+    loading = threading.Thread(target=lexicon.load, daemon=True)
+    loading.start()
     import spacy
     from spacy.language import Language
 
     if not Language.has_factory("casebook_keys"):
         Language.component("casebook_keys", func=_set_keys)
     nlp = spacy.blank("nb")
-    nlp.add_pipe("sentencizer")
     nlp.add_pipe("casebook_keys")
-    lexicon.load()
+    loading.join()
     return nlp
 
 
-def _set_keys(doc: Doc) -> Doc:
-    """Give every token its key as lemma and its compound head as norm, and start a
-    sentence after every line break."""
-    import numpy
-    from spacy.attrs import LEMMA, NORM  # type: ignore[import-not-found]
+TERMINALS = frozenset({".", "!", "?", "…", "...", "?!", "!?"})
+"""Tokens that end a sentence."""
+CLOSING = frozenset({"»", "”", '"', "'", "’", ")", "]", "}"})
+"""Tokens that still belong to the sentence a terminal ended (``«Ja.»``)."""
 
+
+def _set_keys(doc: Doc) -> Doc:
+    """Give every token its key as lemma and its compound head as norm, and mark where
+    sentences start: after a full stop, question or exclamation mark (and any closing
+    quote or bracket after it), and after a line break. Works on arrays of word ids, so
+    a token costs a dictionary look-up of its word, once per distinct word."""
+    import numpy
+    from spacy.attrs import LEMMA, LOWER, NORM, SENT_START  # type: ignore[import-not-found]
+
+    if not len(doc):
+        return doc
     strings = doc.vocab.strings
     words = _words
-    rows = []
-    breaks = []
-    for token in doc:
-        lower = token.lower_
-        if token.is_space and "\n" in lower:
-            breaks.append(token.i + 1)
-        found = words.get(lower)
-        if found is None:
-            key, head = lexicon.analyse(lower)
-            found = words[lower] = (strings.add(key), strings.add(head))
-        rows.append(found)
-    if rows:
-        doc.from_array([LEMMA, NORM], numpy.array(rows, dtype="uint64"))  # type: ignore[arg-type]
-    for i in breaks:  # a line break ends a sentence: transcripts rarely wrap mid-sentence
-        if i < len(doc):
-            doc[i].is_sent_start = True
+    lowers = doc.to_array([LOWER]).tolist()
+    found = []
+    for lower in lowers:
+        keys = words.get(lower)
+        if keys is None:
+            key, head = lexicon.analyse(strings[lower])
+            keys = words[lower] = (strings.add(key), strings.add(head))
+        found.append(keys)
+    starts = _sentence_starts([strings[h] for h in lowers])
+    rows = numpy.array([(k, h, st) for (k, h), st in zip(found, starts, strict=True)], dtype="uint64")
+    doc.from_array([LEMMA, NORM, SENT_START], rows)  # type: ignore[arg-type]
     return doc
+
+
+def _sentence_starts(texts: list[str]) -> list[int]:
+    """SENT_START values (1 starts a sentence, -1 does not; as unsigned for from_array)."""
+    no = 2**64 - 1  # -1 as uint64
+    starts = [no] * len(texts)
+    starts[0] = 1
+    ended = False
+    for i, text in enumerate(texts):
+        if ended and text not in CLOSING and not text.isspace():
+            starts[i] = 1
+            ended = False
+        if text in TERMINALS or ("\n" in text and text.isspace()):
+            ended = True
+    return starts
 
 
 def parse(text: str) -> Doc:
@@ -109,12 +132,11 @@ def keys_of(text: str) -> list[str]:
 
 def _clause_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Token range of the clause around ``doc[start:end]``, within its sentence."""
-    sent = doc[start].sent
     left = start
-    while left > sent.start and doc[left - 1].lower_ not in CLAUSE_BREAKS:
+    while left > 0 and not doc[left].is_sent_start and doc[left - 1].lower_ not in CLAUSE_BREAKS:
         left -= 1
     right = end
-    while right < sent.end and doc[right].lower_ not in CLAUSE_BREAKS:
+    while right < len(doc) and not doc[right].is_sent_start and doc[right].lower_ not in CLAUSE_BREAKS:
         right += 1
     return left, right
 

@@ -59,11 +59,17 @@ class SignalMatcher:
         vocab = self.nlp.vocab
         self.rules = list(rules)
         self._phrases = PhraseMatcher(vocab, attr="LEMMA")
+        self._written = PhraseMatcher(vocab, attr="ORTH")
+        self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._literal = Matcher(vocab)
         self._how: dict[int, tuple[int, str]] = {}
         self._heads: dict[str, list[int]] = {}
         self._prefixes: dict[str, list[int]] = {}
         self._suffixes: dict[str, list[int]] = {}
+        self._acronyms: dict[str, list[int]] = {}
+        self._literal_words: set[int] = set()
+        """Words as written that some pattern of ``_literal`` needs: a doc without any
+        of them is not run through it."""
         self._regexes: list[tuple[int, re.Pattern[str]]] = []
         self._seen_keys: set[int] = set()
         self._seen_words: set[int] = set()
@@ -84,7 +90,7 @@ class SignalMatcher:
         elif signal.kind == "suffix":
             self._suffixes.setdefault(lexicon.key(signal.words[0]), []).append(index)
         elif any(w != w.lower() for w in signal.written):
-            self._literal.add(self._label(index, "as written"), [self._as_written(signal.written)])
+            self._compile_as_written(index, signal.written)
         else:
             doc = self.nlp(" ".join(signal.words))
             how = "phrase" if len(doc) > 1 else "word"
@@ -92,25 +98,36 @@ class SignalMatcher:
             if len(doc) == 1:
                 self._heads.setdefault(doc[0].lemma_, []).append(index)
 
-    def _as_written(self, written: tuple[str, ...]) -> list[dict[str, Any]]:
-        """Words with capitals as written (a one-word signal also with a Norwegian ending
-        after a hyphen, ``IP-en``, ``NAV-kontoret``), the others by key."""
+    def _compile_as_written(self, index: int, written: tuple[str, ...]) -> None:
+        """Words with capitals as written, the others by key. A one-word signal also
+        finds the word with a Norwegian ending after a hyphen (``IP-en``, ``NAV-kontoret``),
+        compiled as such words are met."""
         tokens = list(self.nlp(" ".join(written)))
         if len(tokens) == 1:
-            return [{"TEXT": {"REGEX": f"^{re.escape(tokens[0].text)}(-\\w+)?$"}}]
-        return [{"ORTH": t.text} if t.text != t.lower_ else {"LEMMA": t.lemma_} for t in tokens]
+            self._written.add(self._label(index, "as written"), [self.nlp.make_doc(tokens[0].text)])
+            self._acronyms.setdefault(tokens[0].text + "-", []).append(index)
+            return
+        pattern = [{"ORTH": t.text} if t.text != t.lower_ else {"LEMMA": t.lemma_} for t in tokens]
+        self._literal.add(self._label(index, "as written"), [pattern])
+        self._literal_words.update(t.orth for t in tokens if t.text != t.lower_)
 
-    def _learn(self, doc: Doc) -> None:
-        """Add patterns for the doc's new words that are compounds or prefixed forms."""
-        for token in doc:
-            lemma = token.lemma
-            if lemma not in self._seen_keys:
-                self._seen_keys.add(lemma)
-                self._learn_key(token.lemma_)
-            lower = token.lower
-            if self._prefixes and lower not in self._seen_words:
-                self._seen_words.add(lower)
-                self._learn_word(token.lower_)
+    def _learn(self, doc: Doc) -> set[int]:
+        """Add patterns for the doc's new words that are compounds, prefixed forms or
+        acronyms with an ending (distinct word ids first: most were seen before).
+        Returns the doc's distinct words (ids)."""
+        from spacy.attrs import LEMMA, ORTH  # type: ignore[import-not-found]
+
+        strings = doc.vocab.strings
+        ids = doc.to_array([LEMMA, ORTH])
+        for lemma in set(ids[:, 0].tolist()) - self._seen_keys:
+            self._seen_keys.add(lemma)
+            self._learn_key(strings[lemma])
+        orths = set(ids[:, 1].tolist())
+        if self._prefixes or self._acronyms:
+            for orth in orths - self._seen_words:
+                self._seen_words.add(orth)
+                self._learn_word(strings[orth])
+        return orths
 
     def _learn_key(self, word_key: str) -> None:
         for cut in range(1, len(word_key) - lexicon.MIN_HEAD + 1):
@@ -124,9 +141,13 @@ class SignalMatcher:
             self._add_single(index, "suffix", word_key)
 
     def _learn_word(self, word: str) -> None:
+        lower = word.lower()
         for cut in range(1, len(word) + 1):
-            for index in self._prefixes.get(word[:cut], ()):
-                self._literal.add(self._label(index, "prefix"), [[{"LOWER": word}]])
+            for index in self._prefixes.get(lower[:cut], ()):
+                self._lower.add(self._label(index, "prefix"), [self.nlp.make_doc(lower)])
+            for index in self._acronyms.get(word[:cut], ()):
+                if cut < len(word) and word[cut:].isalpha():
+                    self._written.add(self._label(index, "as written"), [self.nlp.make_doc(word)])
 
     def _add_single(self, index: int, how: str, word_key: str) -> None:
         from spacy.tokens import Doc
@@ -135,12 +156,16 @@ class SignalMatcher:
 
     def hits(self, doc: Doc) -> list[Hit]:
         """Every rule that matches in ``doc``, exclusions included."""
-        self._learn(doc)
+        if not len(doc):
+            return []
+        words = self._learn(doc)
         found: list[Hit] = []
         matches: list[Any] = []
-        for matcher in (self._phrases, self._literal):
+        for matcher in (self._phrases, self._written, self._lower):
             if len(matcher):
                 matches.extend(matcher(doc))
+        if words & self._literal_words:
+            matches.extend(self._literal(doc))
         for match_id, start, end in matches:
             index, how = self._how[match_id]
             span = doc[start:end]

@@ -27,11 +27,13 @@ from casebook.tui.context import Workbench
 from casebook.tui.dialogs.code_picker import CodePicker
 from casebook.tui.dialogs.simple import Choice, Confirm, Prompt
 from casebook.tui.screens.memo_actions import MemoActions
+from casebook.tui.screens.suggestion_review import SUGGESTION_BINDINGS, SuggestionReview
 from casebook.tui.strings import shown
 from casebook.tui.undo import Step
 from casebook.tui.widgets.code_tree import CodeTree
 from casebook.tui.widgets.definition import describe
 from casebook.tui.widgets.layout import fit_names
+from casebook.tui.widgets.suggestion_bar import SuggestionBar
 from casebook.tui.widgets.transcript import Span, TranscriptView
 
 INTERVIEWER = {
@@ -47,8 +49,9 @@ INTERVIEWER = {
 }
 
 
-class CodingScreen(MemoActions, Screen[None]):
-    """Code one source. Every change can be undone with u and redone with ctrl+r."""
+class CodingScreen(MemoActions, SuggestionReview, Screen[None]):
+    """Code one source. Every change can be undone with u and redone with ctrl+r; the
+    suggester's proposals are reviewed here too (P, > <, y Y r: see SuggestionReview)."""
 
     AUTO_FOCUS = "#transcript"
 
@@ -101,6 +104,7 @@ class CodingScreen(MemoActions, Screen[None]):
             Binding(str(n), f"pinned({n})", f"Pinned {n}", show=False, id=f"coding.pinned_{n}")
             for n in range(1, 10)
         ],
+        *SUGGESTION_BINDINGS,
     ]
 
     def __init__(self, bench: Workbench, source_id: int, goto: tuple[int, int] | None = None) -> None:
@@ -123,6 +127,7 @@ class CodingScreen(MemoActions, Screen[None]):
                 yield Input(placeholder="filter codes (f)", id="code-filter")
                 yield CodeTree(id="code-tree")
             yield TranscriptView(id="transcript")
+        yield SuggestionBar("", id="suggestion-bar")
         yield Static("", id="definition")
         yield Static("", id="pins")
         yield Static("", id="status")
@@ -141,6 +146,7 @@ class CodingScreen(MemoActions, Screen[None]):
         if self.goto:
             self.call_after_refresh(transcript.select, *self.goto)
         self._update_header()
+        self.call_after_refresh(self.load_suggestions)  # stored ones show at once, after the first paint
         self._status("t turn · s sentence · v mark · a code · 1-9 pinned · x uncode · u undo · ? help")
 
     # ---- helpers ------------------------------------------------------------------
@@ -183,6 +189,7 @@ class CodingScreen(MemoActions, Screen[None]):
         tree.show_codes(self.codes, self.query_one("#code-filter", Input).value, self._counts())
         self._show_pins()  # a code may have been renamed
         self._update_header()
+        self.load_suggestions()  # coding a passage may settle a suggestion for it
 
     def _update_header(self) -> None:
         source = self.source
@@ -298,6 +305,8 @@ class CodingScreen(MemoActions, Screen[None]):
             ]
             self.query_one(CodeTree).update_counts(self.codes)
             self._update_header()
+            if self.open_suggestions:  # a passage coded by hand settles its suggestion
+                self.load_suggestions()
         self._status(f"Coded {end - start} characters as {code.name if code else key}. u undoes.")
         return True
 
@@ -420,6 +429,8 @@ class CodingScreen(MemoActions, Screen[None]):
         self.apply_code(event.code)
 
     def on_transcript_view_selection_changed(self, event: TranscriptView.SelectionChanged) -> None:
+        if self.review_selection(event.selection):  # the suggestion under review, or its edited span
+            return
         if event.selection:
             start, end = event.selection
             self._status(f"Selected {end - start} characters ({start}–{end}). a codes it, 1-9 pinned codes.")
@@ -514,4 +525,5 @@ class CodingScreen(MemoActions, Screen[None]):
                 "Jump to the next turn without codings",
                 lambda: self.action_next_uncoded(1),
             ),
+            *self.suggestion_commands(),
         ]

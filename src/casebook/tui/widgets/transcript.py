@@ -1,5 +1,8 @@
 """The transcript: speaker turns, coded spans in their colours, cursor and selection.
 
+Suggested spans (the suggester's proposals, not codings) are drawn apart: italic text in
+the ``transcript--suggested`` style, never a code's background, with ``?`` in the margin.
+
 Built on Textual's Line API (``ScrollView.render_line``) with its own line table, so
 opening, scrolling and repainting stay fast on long transcripts with many codings.
 """
@@ -64,13 +67,24 @@ class Span:
     mine: bool = True  # another coder's span is drawn fainter, with a hollow margin mark
 
 
+@dataclass(frozen=True, slots=True)
+class SuggestedSpan:
+    """A span the suggester proposes for a code: drawn as a proposal, never as a coding."""
+
+    start: int
+    end: int
+    label: str
+
+
 class TranscriptView(ScrollView, can_focus=True):
     """A keyboard-first reader for one transcript."""
 
     DEFAULT_CSS = """
     TranscriptView { background: $surface; }
     TranscriptView:focus { background-tint: $foreground 3%; }
+    TranscriptView > .transcript--suggested { color: $text-warning; text-style: italic; }
     """
+    COMPONENT_CLASSES = {"transcript--suggested"}
     BINDINGS = [
         Binding("up", "move_line(-1)", "Up", show=False, id="transcript.up"),
         Binding("down", "move_line(1)", "Down", show=False, id="transcript.down"),
@@ -117,13 +131,15 @@ class TranscriptView(ScrollView, can_focus=True):
         self.speaker_styles: dict[str, Style] = {}
         self.spans: list[Span] = []
         self.hits: list[tuple[int, int]] = []
+        self.suggested: list[SuggestedSpan] = []
         self.cursor = 0
         self.select_from: int | None = None
         self._marking = False
         self._dragging = False
         self._index = LineIndex([])
         self._by_line: list[list[int]] = []
-        self._base = Style()
+        self._suggested_by_line: list[list[int]] = []
+        self._base = self._suggested_style = Style()
         self._gutter_w, self._margin_w = GUTTER, MARGIN
         self._layout_width = 0
 
@@ -150,6 +166,12 @@ class TranscriptView(ScrollView, can_focus=True):
         self.spans.append(span)
         for number in self._index.lines_touched(span.start, span.end):
             self._by_line[number].append(len(self.spans) - 1)
+        self.refresh()
+
+    def set_suggested(self, spans: Sequence[SuggestedSpan]) -> None:
+        """Replace the suggested spans (proposals under review) and repaint."""
+        self.suggested = list(spans)
+        self._suggested_by_line = self._index.spans_by_line([(s.start, s.end) for s in self.suggested])
         self.refresh()
 
     def set_hits(self, hits: Sequence[tuple[int, int]]) -> None:
@@ -197,12 +219,14 @@ class TranscriptView(ScrollView, can_focus=True):
         self._layout_width = width
         self._index = LineIndex(wrap(self.text, self.turns, width))
         self._by_line = self._index.spans_by_line([(s.start, s.end) for s in self.spans])
+        self._suggested_by_line = self._index.spans_by_line([(s.start, s.end) for s in self.suggested])
         self.virtual_size = Size(self.size.width, len(self._index.lines))
         self.refresh()
 
     # ---- painting ----------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         self._base = self.rich_style  # computed once per line: it walks the CSS
+        self._suggested_style = self.get_component_rich_style("transcript--suggested", partial=True)
         number = y + int(self.scroll_offset.y)
         width = self.size.width
         if number >= len(self._index.lines):
@@ -224,10 +248,13 @@ class TranscriptView(ScrollView, can_focus=True):
         if line.blank:
             return [Segment(" " * width, self._base)]
         covering = [self.spans[i] for i in self._by_line[number]] if number < len(self._by_line) else []
+        suggested = [self.suggested[i] for i in self._suggested_at(number)]
         selection = self._raw_selection()
         cuts = {line.start, line.end}
         for span in covering:
             cuts.update((span.start, span.end))
+        for proposed in suggested:
+            cuts.update((proposed.start, proposed.end))
         for a, b in self.hits:
             if a < line.end and b > line.start:
                 cuts.update((a, b))
@@ -238,14 +265,24 @@ class TranscriptView(ScrollView, can_focus=True):
         points = sorted(c for c in cuts if line.start <= c <= line.end)
         segments = []
         for a, b in itertools.pairwise(points):
-            segments.append(Segment(_screen_text(self.text[a:b]), self._style_at(a, covering, selection)))
+            style = self._style_at(a, covering, selection, suggested)
+            segments.append(Segment(_screen_text(self.text[a:b]), style))
         if self.cursor == line.end and self.has_focus and (not self.text[line.end : line.end + 1].strip()):
             segments.append(Segment(" ", self._base + Style(reverse=True)))
         used = sum(len(s.text) for s in segments)
         segments.append(Segment(" " * max(0, width - used), self._base))
         return segments
 
-    def _style_at(self, offset: int, covering: list[Span], selection: tuple[int, int] | None) -> Style:
+    def _suggested_at(self, number: int) -> list[int]:
+        return self._suggested_by_line[number] if number < len(self._suggested_by_line) else []
+
+    def _style_at(
+        self,
+        offset: int,
+        covering: list[Span],
+        selection: tuple[int, int] | None,
+        suggested: Sequence[SuggestedSpan] = (),
+    ) -> Style:
         style = self._base
         over = [s for s in covering if s.start <= offset < s.end]
         if over:
@@ -254,6 +291,8 @@ class TranscriptView(ScrollView, can_focus=True):
             style += Style(bgcolor=background.rich_color, color=background.get_contrast_text(0.95).rich_color)
             if len(over) > 1:
                 style += Style(underline=True)
+        if any(s.start <= offset < s.end for s in suggested):  # a proposal: never a code's colour
+            style += Style(italic=True) if over else self._suggested_style
         if any(a <= offset < b for a, b in self.hits):
             style += Style(bgcolor="yellow", color="black")
         if selection and selection[0] <= offset < selection[1]:
@@ -270,24 +309,32 @@ class TranscriptView(ScrollView, can_focus=True):
             return base
 
     def _margin(self, number: int) -> list[Segment]:
-        if number >= len(self._by_line) or not self._by_line[number]:
+        coded = self._by_line[number] if number < len(self._by_line) else []
+        suggested = [self.suggested[i] for i in self._suggested_at(number)]
+        if not coded and not suggested:
             return [Segment(" " * self._margin_w, self._base)]
         line = self._index.lines[number]
         seen: dict[tuple[str, bool], Span] = {}
-        for index in self._by_line[number]:
+        for index in coded:
             span = self.spans[index]
             seen.setdefault((span.code, span.mine), span)
         marks = [Segment(" ", self._base)]
-        starting = None
+        starting: Span | SuggestedSpan | None = None
         for span in seen.values():
             begins = line.start <= span.start < max(line.end, line.start + 1)
             mark = ("■" if begins else "┃") if span.mine else ("□" if begins else "╎")
             marks.append(Segment(mark, self._base + Style(color=_rich(span.color))))
             starting = starting or (span if begins else None)
+        label_style = self._base + Style(dim=True)
+        if suggested:  # one mark for every proposal on the line: ? where one begins
+            begun = [s for s in suggested if line.start <= s.start < max(line.end, line.start + 1)]
+            marks.append(Segment("?" if begun else "┊", self._base + self._suggested_style))
+            if starting is None and begun:
+                starting, label_style = begun[0], self._base + self._suggested_style
         room = self._margin_w - len(marks) - 1
         if starting is not None and room > 2:
             label = _screen_text(starting.label)[: room - 1]
-            marks.append(Segment(" " + label, self._base + Style(dim=True)))
+            marks.append(Segment(" " + label, label_style))
         return marks
 
     # ---- cursor and selection ---------------------------------------------------------
