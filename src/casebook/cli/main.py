@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from casebook import __version__
+from casebook.cli.options import install_passphrase_prompt
 from casebook.cli.output import CliError
 from casebook.cli.terminal import show_notices
 from casebook.errors import CasebookError
@@ -89,6 +90,7 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     """casebook: code interview transcripts and follow cases across rounds."""
     ctx.obj = CliState(project)
     show_notices()
+    install_passphrase_prompt()
 
 
 def _set_project(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
@@ -149,6 +151,8 @@ COMMAND_MODULES: dict[str, str] = {
     "summary": "cmd_summary",
     "backup": "cmd_backup",
     "restore": "cmd_backup",
+    "encrypt": "cmd_encryption",
+    "decrypt": "cmd_encryption",
     "suggest": "cmd_suggest",
     "tui": "cmd_tui",
     "demo": "cmd_tui",

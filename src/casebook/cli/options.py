@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
+from pathlib import Path
 
 import click
+
+from casebook.cli.terminal import one_line
 
 CODER_ENV = "CASEBOOK_CODER"
 
@@ -22,3 +26,21 @@ coder_option = click.option(
     help="Who is making the change (recorded in the audit trail).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def ask_passphrase(path: Path) -> str | None:
+    """A project's passphrase typed at the terminal (not echoed); None without a terminal."""
+    if not sys.stdin.isatty():
+        return None
+    try:
+        return getpass.getpass(f"Passphrase for {one_line(str(path))}: ") or None
+    except EOFError:
+        return None
+
+
+def install_passphrase_prompt() -> None:
+    """Let the services ask at the terminal for an encrypted project's passphrase when
+    $CASEBOOK_PASSPHRASE does not give it."""
+    from casebook.services import encryption
+
+    encryption.set_prompt(ask_passphrase)

@@ -4,7 +4,8 @@ A backup is a consistent copy made while others may read and write (the copy is 
 transaction), written owner-only under a temporary name, checked, flushed to disk and
 only then given its name, in ``<project>.backups/`` beside the project. The newest
 ``KEEP`` backups of a project are kept; older ones are removed after each new backup.
-A backup is a single file (rollback-journal mode), so it can be copied as it is.
+A backup is a single file (rollback-journal mode), so it can be copied as it is. A backup
+of an encrypted project is encrypted with the same passphrase (``storage.encryption``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casebook.errors import ProjectDamaged, ProjectError
+from casebook.storage import encryption
 from casebook.storage.connection import (
     Db,
     ProjectDB,
@@ -76,11 +78,13 @@ def write_backup(pdb: ProjectDB, reason: str, keep: int = KEEP) -> Path:
         folder.chmod(0o700)
         os.close(os.open(part, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         part.chmod(0o600)
-        _copy(pdb.db.conn, part)
+        _copy(pdb, part)
         part.replace(target)
-    except (sqlite3.Error, OSError) as exc:
+    except (sqlite3.Error, OSError, ProjectError) as exc:
         with contextlib.suppress(OSError):
             part.unlink()
+        if isinstance(exc, ProjectError):
+            raise
         raise _problem(pdb.path, folder, exc) from None
     for old in list_backups(pdb.path)[:-keep] if keep > 0 else []:
         with contextlib.suppress(OSError):
@@ -88,12 +92,12 @@ def write_backup(pdb: ProjectDB, reason: str, keep: int = KEEP) -> Path:
     return target
 
 
-def _copy(source: sqlite3.Connection, part: Path) -> None:
+def _copy(pdb: ProjectDB, part: Path) -> None:
     """The backup itself: one step (a consistent snapshot), then made a single file,
     checked and flushed to disk."""
-    copy = sqlite3.connect(part, isolation_level=None)
+    copy = encryption.companion(pdb.db.conn, pdb.path, part)
     try:
-        source.backup(copy)
+        pdb.db.conn.backup(copy)
         copy.execute("PRAGMA journal_mode = DELETE")
         found = copy.execute("PRAGMA quick_check").fetchone()[0]
         if found != "ok":
@@ -122,16 +126,15 @@ def restore_backup(pdb: ProjectDB, backup: Path) -> None:
         raise ProjectError(f"{backup}: is the project itself, not a backup of it")
     if pdb.db.conn.in_transaction:
         raise ProjectError(f"{pdb.path}: cannot restore in the middle of a change")
-    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    encrypted = encryption.is_encrypted(pdb.db.conn)
+    source = encryption.companion(pdb.db.conn, pdb.path, backup, readonly=True)
     try:
         checked = Db(source, backup)
         check_identity(checked, backup)
         newer_schema(checked, backup)
         source.backup(pdb.db.conn)
-    except ProjectDamaged:
-        if not_sqlite(backup):
-            raise ProjectError(f"{backup}: is not a casebook project (not an SQLite file)") from None
-        raise
+    except ProjectDamaged as exc:
+        raise _unreadable(backup, exc, encrypted) from None
     except sqlite3.Error as exc:
         problem = project_problem(pdb.path, exc)
         raise problem or ProjectError(f"{backup}: cannot be restored ({exc})") from None
@@ -139,3 +142,22 @@ def restore_backup(pdb: ProjectDB, backup: Path) -> None:
         source.close()
     pdb.cache.clear()
     pdb.verified.clear()
+
+
+def _unreadable(backup: Path, exc: ProjectDamaged, encrypted: bool) -> ProjectError:
+    """Why a backup SQLite could not read cannot be restored: the one of an encrypted
+    project must be encrypted with its passphrase, and the one of a plain project plain."""
+    if encrypted and "not a database" in str(exc):
+        return ProjectError(
+            f"{backup}: is not encrypted with this project's passphrase (or is not a casebook project)",
+            "a backup made before the project was encrypted is restored by decrypting the project,"
+            " restoring it and encrypting the project again",
+        )
+    if not_sqlite(backup):
+        if encryption.looks_encrypted(backup):
+            return ProjectError(
+                f"{backup}: is encrypted, but the project is not",
+                "encrypt the project first (casebook encrypt), with the backup's passphrase",
+            )
+        return ProjectError(f"{backup}: is not a casebook project (not an SQLite file)")
+    return exc

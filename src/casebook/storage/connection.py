@@ -10,10 +10,11 @@ import secrets
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from casebook import __version__
 from casebook.errors import DiskFull, ProjectDamaged, ProjectError
+from casebook.storage import encryption
 from casebook.storage.schema import MIGRATION_SET, MIGRATIONS
 
 APP_ID = "casebook"
@@ -74,8 +75,8 @@ def _readonly_hint(path: Path) -> str:
 def project_problem(path: Path, exc: BaseException) -> ProjectError | None:
     """The researcher's sentence for an SQLite error raised outside ``Db.execute`` (while
     rows are fetched), or None if ``exc`` is not a problem of the file (a bug)."""
-    if isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError:
-        return _friendly(path, exc)
+    if isinstance(exc, sqlite3.OperationalError) or encryption.is_database_error(exc):
+        return _friendly(path, cast(sqlite3.Error, exc))
     return None
 
 
@@ -219,10 +220,17 @@ class ProjectDB:
 
 
 def _connect(path: Path, uri: str | None = None) -> Db:
-    """A connection with casebook's settings; ``uri`` opens read-only (``mode=ro``)."""
-    conn = sqlite3.connect(
-        uri or str(path), uri=uri is not None, isolation_level=None, check_same_thread=False
-    )
+    """A connection with casebook's settings; ``uri`` opens read-only (``mode=ro``). A file
+    known to be encrypted is opened through SQLCipher with its passphrase."""
+    if encryption.is_known(path):
+        key = encryption.passphrase(path)
+        if key is None:
+            raise encryption.needs_passphrase(path)
+        conn = encryption.connect(uri or path, key, uri=uri is not None)
+    else:
+        conn = sqlite3.connect(
+            uri or str(path), uri=uri is not None, isolation_level=None, check_same_thread=False
+        )
     db = Db(conn, path)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
@@ -340,7 +348,9 @@ def not_sqlite(path: Path) -> bool:
 
 
 def _opened(path: Path, connect: Callable[[], Db], prepare: Callable[[Db], None]) -> Db:
-    """``connect()`` then ``prepare(db)``; a failure closes the file and says what is wrong."""
+    """``connect()`` then ``prepare(db)``; a failure closes the file and says what is wrong.
+    A file that is not plain SQLite but looks encrypted is tried again with its passphrase."""
+    keyed = encryption.is_known(path)
     db = None
     try:
         db = connect()
@@ -348,17 +358,37 @@ def _opened(path: Path, connect: Callable[[], Db], prepare: Callable[[Db], None]
     except (ProjectError, sqlite3.Error) as exc:
         if db is not None:
             db.close()
-        if isinstance(exc, ProjectDamaged) and not_sqlite(path):
+        refused = "not a database" in str(exc)
+        if keyed and refused:
+            encryption.forget(path, passphrase_only=True)
+            raise encryption.wrong_passphrase(path) from None
+        if not keyed and (refused or isinstance(exc, ProjectDamaged)) and not_sqlite(path):
+            if encryption.looks_encrypted(path):
+                return _opened_encrypted(path, connect, prepare)
             raise ProjectError(f"{path}: is not a casebook project (not an SQLite file)") from None
         if isinstance(exc, ProjectError):
             raise
-        if "not a database" in str(exc) and not_sqlite(path):
-            raise ProjectError(f"{path}: is not a casebook project (not an SQLite file)") from None
         problem = project_problem(path, exc)
         raise problem or ProjectDamaged(
             f"{path}: the project file is damaged ({exc})", _DAMAGED_HINT
         ) from None
     return db
+
+
+def _opened_encrypted(path: Path, connect: Callable[[], Db], prepare: Callable[[Db], None]) -> Db:
+    """``_opened`` again, through SQLCipher with the file's passphrase."""
+    if not encryption.available():
+        raise ProjectError(
+            f"{path}: is encrypted (or is not a casebook project), and this casebook cannot open"
+            " encrypted projects",
+            encryption.INSTALL_HINT,
+        )
+    encryption.mark(path)
+    try:
+        return _opened(path, connect, prepare)
+    except BaseException:
+        encryption.forget(path)
+        raise
 
 
 def open_existing(path: Path) -> ProjectDB:
