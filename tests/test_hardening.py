@@ -144,7 +144,20 @@ def test_a_read_only_project_stays_readable_and_leaves_nothing_behind(
     before = frozen_fingerprint(small_project)
     give_to_child(small_project)
     small_project.chmod(0o444)
-    for args in (["sources"], ["cases", "--json"], ["check"], ["codebook", "show"], ["sources"], ["check"]):
+    reading = (
+        ["sources"],
+        ["cases", "--json"],
+        ["check"],
+        ["codebook", "show"],
+        ["timeline", "F01"],
+        ["changes", "F01"],
+        ["direction", "history"],
+        ["event", "list"],
+        ["suggest", "list"],
+        ["sources"],
+        ["check"],
+    )
+    for args in reading:
         result = run_child(*args, project=small_project)
         assert result.exit_code == 0, (args, result.stderr)
         assert beside(small_project) == ["studie.casebook"], args

@@ -202,3 +202,20 @@ def test_undoing_a_decision_removes_its_coding_and_opens_the_suggestion_again(
         service.reopen(project, [first["id"], second["id"]], "ida")
     assert not json.loads(small("codings", "--json").stdout)
     assert {first["id"], second["id"]} <= {s["id"] for s in suggestions(small, "list")}
+
+
+def test_running_on_two_cores_proposes_exactly_what_one_core_does(demo: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from casebook.services import suggestions as service
+    from casebook.services.project import Project
+
+    other = tmp_path / "other.casebook"
+    shutil.copy(demo, other)
+    found = []
+    for path, jobs in ((demo, 1), (other, 2)):
+        with Project.open(path) as project:
+            report = service.run(project, use_model=False, jobs=jobs)
+        assert report.sources_run == 17
+        found.append([(s.source, s.start, s.end, s.code, s.score, s.evidence) for s in report.suggestions])
+    assert found[0] == found[1] and len(found[0]) > 100

@@ -96,7 +96,7 @@ def direction_clear(
 @click.pass_obj
 def direction_history(state: CliState, case: str | None, theme: str | None, as_json: bool) -> None:
     """Every direction set, oldest first (a withdrawn one shows as 'withdrawn')."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         records = longitudinal.direction_history(project, case, theme)
     if as_json:
         emit_json([_record_json(r) for r in records])
@@ -182,7 +182,7 @@ def rollup(
     if (from_round is None) != (to_round is None):
         raise click.UsageError("give both --from and --to, or neither (first and last round)")
     pair = (from_round, to_round) if from_round and to_round else None
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         found = longitudinal.rollup(project, pair, themes, CaseKind(kind), set_only)
     if as_json:
         emit_json(_rollup_json(found, not vague))

@@ -96,7 +96,7 @@ def event_add(state: CliState, /, case: str, when: str, round_key: str | None, *
 @click.pass_obj
 def event_list(state: CliState, case: str | None, as_json: bool) -> None:
     """List events (of one case), by case and date; undated ones last."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         found = event_service.events(project, case)
     if as_json:
         emit_json([event_json(e) for e in found])

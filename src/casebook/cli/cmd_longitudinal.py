@@ -86,7 +86,7 @@ def _timeline_json(timeline: Timeline) -> dict[str, Any]:
 def timeline(state: CliState, case: str, with_municipality: bool, as_json: bool) -> None:
     """A case over time: rounds and interviews, attribute changes, each service's path
     (applied → rejected → appealed → granted), and caveats, in date order."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         found = longitudinal.timeline(project, case, with_municipality)
     if as_json:
         emit_json(_timeline_json(found))
@@ -226,7 +226,7 @@ def changes(
     """The change grid of a case: per code and root code, segments (words, coders) in each
     round, first and last appearance, and a direction per pair of rounds — the
     researcher's, or casebook's suggestion (marked ?) until one is set."""
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         grid = longitudinal.change_grid(project, case, with_municipality, words)
     if as_json:
         emit_json(_grid_json(grid))

@@ -63,6 +63,13 @@ def _print(found: list[Suggestion], title: str) -> None:
     "--min-score", type=click.FloatRange(0, 1), default=0.0, help="List only suggestions this sure."
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes to run sources in (default: the machine's cores, at most 4).",
+)
 @json_option
 @click.pass_context
 def suggest(
@@ -72,6 +79,7 @@ def suggest(
     no_model: bool,
     min_score: float,
     quiet: bool,
+    jobs: int | None,
     as_json: bool,
 ) -> None:
     """Propose codes for passages from the codebook's signals and the team's codings.
@@ -85,10 +93,12 @@ def suggest(
     if not sources and not all_sources:
         raise CliError("say which sources: --source ID (repeatable) or --all")
     state: CliState = ctx.obj
+    from casebook.services import suggest_pool
     from casebook.services import suggestions as service
 
+    workers = jobs or suggest_pool.default_jobs()
     with Project.open(state.project_path()) as project, progress_bar(quiet or as_json) as progress:
-        report = service.run(project, list(sources) or None, use_model=not no_model, progress=progress)
+        report = service.run(project, list(sources) or None, not no_model, progress, workers)
     found = [s for s in report.suggestions if s.score >= min_score]
     if as_json:
         emit_json([_json(s) for s in found])

@@ -62,7 +62,7 @@ def summary(
     if every == (case is not None):
         raise click.UsageError("give a CASE, or --all for every family case")
     chosen = summaries.template(template)
-    with Project.open(state.project_path()) as project:
+    with Project.open_for_reading(state.project_path()) as project:
         if every:
             results = summaries.export_all(
                 project,

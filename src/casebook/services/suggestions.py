@@ -24,6 +24,7 @@ from casebook.errors import Conflict, NotFound
 from casebook.model.codes import Code
 from casebook.model.sources import Source
 from casebook.model.suggestions import Status, Suggestion
+from casebook.services import suggest_pool
 from casebook.services.project import Project
 from casebook.storage import code_store, coding_store, source_store, suggestion_store
 from casebook.text.classifier import CodeModel, features
@@ -73,16 +74,33 @@ def _signals_stamp(codes: Sequence[Code]) -> str:
 MAX_TRAINING_PASSAGES = 30_000
 """Beyond this many passages the model learns from an even sample of them (every k-th, the
 same each time): learning stays within seconds in a whole study."""
+MAX_TRAINING_CHARACTERS = 4_000_000
+"""Beyond this much coded text the model learns from an even sample of the coded sources
+(every k-th by id), so that reading them stays within seconds too."""
+
+
+def _training_sources(project: Project, spans: dict[int, list[tuple[int, int, str]]]) -> list[int]:
+    """The coded sources to learn from: all of them, or an even sample of at most
+    ``MAX_TRAINING_CHARACTERS`` of text."""
+    ids = sorted(spans)
+    sizes = source_store.sources_by_id(project.pdb, set(ids))
+    total = sum(sizes[i].chars for i in ids)
+    if total <= MAX_TRAINING_CHARACTERS:
+        return ids
+    step = total / MAX_TRAINING_CHARACTERS
+    return [ids[int(k * step)] for k in range(int(len(ids) / step))] or ids[:1]
 
 
 def _training_set(project: Project) -> tuple[list[list[str]], list[set[str]], int, int]:
-    """Features and codes of the passages of every source with human codings, at most
-    ``MAX_TRAINING_PASSAGES`` of them; with how many passages and codings there were."""
+    """Features and codes of the passages of the sources with human codings (an even
+    sample of them in a large study), at most ``MAX_TRAINING_PASSAGES``; with how many
+    passages and codings they hold."""
     pdb = project.pdb
     spans = suggestion_store.coded_spans(pdb)
+    chosen = _training_sources(project, spans)
     found: list[list[str]] = []
     labels: list[set[str]] = []
-    for source_id in sorted(spans):
+    for source_id in chosen:
         parts = passages(source_store.source_text(pdb, source_id), source_store.source_turns(pdb, source_id))
         found.extend(features(p.span) for p in parts)  # words only: the parsed text is let go
         labels.extend(training_labels(parts, spans[source_id]))
@@ -91,7 +109,7 @@ def _training_set(project: Project) -> tuple[list[list[str]], list[set[str]], in
         step = total / MAX_TRAINING_PASSAGES
         keep = [int(i * step) for i in range(MAX_TRAINING_PASSAGES)]
         found, labels = [found[i] for i in keep], [labels[i] for i in keep]
-    return found, labels, total, sum(len(v) for v in spans.values())
+    return found, labels, total, sum(len(spans[i]) for i in chosen)
 
 
 def _example_passages(codes: Sequence[Code]) -> tuple[list[list[str]], list[set[str]]]:
@@ -137,9 +155,11 @@ def run(
     sources: Sequence[str] | None = None,
     use_model: bool = True,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> RunReport:
     """Propose codes for the given sources (all current ones when None) and store the
-    proposals as open suggestions; returns the open suggestions of those sources."""
+    proposals as open suggestions; returns the open suggestions of those sources. With
+    ``jobs`` > 1 the sources are run in that many forked processes (command line only)."""
     began = time.perf_counter()
     pdb = project.pdb
     targets = _sources(project, sources)
@@ -147,34 +167,33 @@ def run(
     model, info = train(project) if use_model else (None, None)
     code_ids = {c.key: code_store.code_id(pdb, c.key) for c in codes}
     base = _stamp(SUGGESTER_VERSION, _signals_stamp(codes), info.stamp if info else "")
-    suggester: Suggester | None = None  # built on the first source that needs a run
-    ran = unchanged = tokens = 0
-    for done, source in enumerate(targets):
-        if progress:
-            progress("suggest", done, len(targets))
-        fingerprint = _stamp(base, source.sha256)
-        if suggestion_store.run_fingerprint(pdb, source.id) == fingerprint:
-            unchanged += 1
-            continue
-        suggester = suggester or Suggester(_code_signals(codes), model)
-        found = passages(project.source_text(source), project.turns(source))
-        tokens += sum(len(p.span) for p in found)
-        rejected = suggestion_store.rejected_spans(pdb, source.id)
-        rows = [
-            (p.start, p.end, code_ids[p.code], p.score, str(p.origin), list(p.evidence))
-            for p in suggester.propose(source.id, found)
-            if not _overlaps(p.start, p.end, p.code, rejected)
-        ]
-        with pdb.atomic():
-            suggestion_store.replace_open(pdb, source.id, rows, fingerprint)
-        ran += 1
+    fingerprints = {t.id: _stamp(base, t.sha256) for t in targets}
+    todo = [t for t in targets if suggestion_store.run_fingerprint(pdb, t.id) != fingerprints[t.id]]
+    tokens = 0
+    if todo:
+        suggester = Suggester(_code_signals(codes), model)
+        tasks = ((t.id, project.source_text(t), project.turns(t)) for t in todo)
+        results = suggest_pool.propose_all(suggester, tasks, jobs)
+        for done, (source_id, count, proposals) in enumerate(results):
+            if progress:
+                progress("suggest", done, len(todo))
+            tokens += count
+            rejected = suggestion_store.rejected_spans(pdb, source_id)
+            rows = [
+                (p.start, p.end, code_ids[p.code], p.score, str(p.origin), list(p.evidence))
+                for p in proposals
+                if not _overlaps(p.start, p.end, p.code, rejected)
+            ]
+            with pdb.atomic():
+                suggestion_store.replace_open(pdb, source_id, rows, fingerprints[source_id])
     if progress:
-        progress("suggest", len(targets), len(targets))
+        progress("suggest", len(todo), len(todo))
     if sources is None:
         listed = listing(project)
     else:
         listed = [s for t in targets for s in listing(project, str(t.id))]
-    return RunReport(listed, ran, unchanged, tokens, time.perf_counter() - began, info)
+    seconds = time.perf_counter() - began
+    return RunReport(listed, len(todo), len(targets) - len(todo), tokens, seconds, info)
 
 
 def _overlaps(start: int, end: int, code: str, spans: Sequence[tuple[int, int, str]]) -> bool:

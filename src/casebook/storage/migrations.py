@@ -664,7 +664,7 @@ CREATE TABLE suggestions (
 CREATE INDEX suggestions_by_status ON suggestions(status, source_id, start);
 CREATE INDEX suggestions_by_coding ON suggestions(coding_id);
 CREATE TRIGGER suggestions_stay_inside_their_source BEFORE INSERT ON suggestions
-WHEN NEW."end" > (SELECT length(text) FROM sources WHERE id = NEW.source_id)
+WHEN NEW."end" > (SELECT chars FROM sources WHERE id = NEW.source_id)
 BEGIN
     SELECT RAISE(ABORT, 'suggestion outside its source');
 END;

@@ -12,13 +12,13 @@ from casebook.storage.connection import ProjectDB, utc_now
 
 _SELECT = (
     'SELECT s.id, s.source_id, src.name, s.start, s."end", c.key, s.score, s.origin, s.evidence,'
-    " s.status, coalesce(d.name, ''), s.coding_id, substr(src.text, s.start + 1, s.\"end\" - s.start)"
+    " s.status, coalesce(d.name, ''), s.coding_id"
     " FROM suggestions s JOIN codes c ON c.id = s.code_id JOIN sources src ON src.id = s.source_id"
     " LEFT JOIN coders d ON d.id = s.decided_by"
 )
 
 
-def _suggestion(row: Any) -> Suggestion:
+def _suggestion(row: Any, text: str) -> Suggestion:
     return Suggestion(
         id=row[0],
         source_id=row[1],
@@ -32,7 +32,7 @@ def _suggestion(row: Any) -> Suggestion:
         status=Status(row[9]),
         decided_by=row[10],
         coding_id=row[11],
-        text=row[12],
+        text=text[row[3] : row[4]],
     )
 
 
@@ -61,7 +61,14 @@ def list_suggestions(
         params.extend(ids)
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
     rows = pdb.db.execute(sql + ' ORDER BY s.source_id, s.start, s."end", s.score DESC, c.key', params)
-    return [_suggestion(r) for r in rows.fetchall()]
+    found: list[Suggestion] = []
+    text, text_of = "", -1
+    for row in rows.fetchall():  # each source's text read once, not once per suggestion
+        if row[1] != text_of:
+            text_of = row[1]
+            text = str(pdb.db.execute("SELECT text FROM sources WHERE id = ?", [text_of]).fetchone()[0])
+        found.append(_suggestion(row, text))
+    return found
 
 
 def counts_by_status(pdb: ProjectDB) -> dict[str, int]:
