@@ -10,13 +10,15 @@ signals of one code in a passage add up (``1 - Π(1 - s)``). A signal of a barri
 taushetsplikten``) proposes nothing; a negated signal of another code counts half. A
 code's exclusion signal (``!…``) in the passage proposes nothing of that code.
 
-The model (``casebook.text.classifier``) gives a probability per code; a code is
-proposed when signals and model together reach ``THRESHOLD``.
+The model (``casebook.text.classifier``) gives a probability per code, learnt from the
+codes coders chose; a code is proposed when signals and model together reach
+``THRESHOLD``, and of a code and its ancestor proposed for one passage only the more
+specific one is kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +60,7 @@ class CodeSignals:
     key: str
     valence: str = "nøytral"
     signals: tuple[str, ...] = ()
+    parent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,7 @@ class Suggester:
 
     def __init__(self, codes: Sequence[CodeSignals], model: CodeModel | None = None) -> None:
         self.valence = {c.key: c.valence for c in codes}
+        self.parent = {c.key: c.parent for c in codes}
         rules = [Rule(c.key, raw, parse_signal(raw)) for c in codes for raw in c.signals]
         self.matcher = SignalMatcher(rules)
         self.model = model if model is not None and model.codes else None
@@ -143,10 +147,13 @@ class Suggester:
         for row, passage in enumerate(found):
             scores = self.signal_scores(passage, cache)
             learnt = self._learnt(probabilities, row, passage) if probabilities is not None else {}
-            for code in sorted(set(scores) | set(learnt)):
-                proposal = _combine(source_id, passage, code, scores.get(code), learnt.get(code))
-                if proposal is not None:
-                    proposals.append(proposal)
+            here = [
+                proposal
+                for code in sorted(set(scores) | set(learnt))
+                if (proposal := _combine(source_id, passage, code, scores.get(code), learnt.get(code)))
+            ]
+            chosen = most_specific({p.code for p in here}, self.parent)
+            proposals.extend(p for p in here if p.code in chosen)
         return proposals
 
     def _learnt(self, probabilities: Any, row: int, passage: Passage) -> dict[str, tuple[float, str]]:
@@ -184,17 +191,34 @@ def _weigh(hit: Hit, doc: Any, valence: str) -> tuple[float, str]:
     return weight, note
 
 
+def combined(s: float, p: float) -> tuple[float, Origin]:
+    """One score from the signals' ``s`` and the model's probability ``p``: both add up
+    when the model is at least half sure, else the larger counts."""
+    if s and p >= THRESHOLD / 2:
+        return 1 - (1 - s) * (1 - p), Origin.BOTH
+    if s >= p:
+        return s, Origin.SIGNALS
+    return p, Origin.MODEL
+
+
+def most_specific(codes: set[str], parent: Mapping[str, str | None]) -> set[str]:
+    """The codes without those that are an ancestor of another one: a passage proposed
+    for *familie* and *familie.venting* is proposed for *familie.venting*."""
+    ancestors: set[str] = set()
+    for code in codes:
+        up = parent.get(code)
+        while up:
+            ancestors.add(up)
+            up = parent.get(up)
+    return codes - ancestors
+
+
 def _combine(
     source_id: int, passage: Passage, code: str, signals: _Score | None, learnt: tuple[float, str] | None
 ) -> Proposal | None:
     s = signals.score if signals else 0.0
     p = learnt[0] if learnt else 0.0
-    if signals and learnt and p >= THRESHOLD / 2:
-        score, origin = 1 - (1 - s) * (1 - p), Origin.BOTH
-    elif s >= p:
-        score, origin = s, Origin.SIGNALS
-    else:
-        score, origin = p, Origin.MODEL
+    score, origin = combined(s, p)
     if score < THRESHOLD:
         return None
     evidence = (signals.evidence[:MAX_EVIDENCE] if signals else []) + (

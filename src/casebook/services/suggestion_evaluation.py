@@ -15,7 +15,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from casebook.coding import evaluation
-from casebook.coding.suggesting import THRESHOLD, Passage, Suggester, passages, training_labels
+from casebook.coding.suggesting import (
+    THRESHOLD,
+    Passage,
+    Suggester,
+    combined,
+    most_specific,
+    passages,
+    training_labels,
+)
 from casebook.errors import NotFound
 from casebook.model.codes import Code
 from casebook.model.suggestions import Evaluation, Scores
@@ -55,6 +63,7 @@ def evaluate(project: Project, coder: str, folds: int = 5) -> Evaluation:
         gold.extend({c for c in ls if c in known} for ls in training_labels(parts, spans[source_id]))
         source_of.extend([source_id] * len(parts))
     suggester = Suggester(_code_signals(codes))
+    parent = {c.key: c.parent for c in codes}
     rules = evaluation.baseline_rules({c.key: c.signals for c in codes})
     said: dict[str, list[set[str]]] = {m: [] for m in METHODS}
     signal_scores = []
@@ -62,11 +71,11 @@ def evaluate(project: Project, coder: str, folds: int = 5) -> Evaluation:
         scores = {k: v.score for k, v in suggester.signal_scores(passage).items()}
         signal_scores.append(scores)
         said["baseline"].append(evaluation.baseline(passage.span.text, rules))
-        said["signals"].append({k for k, s in scores.items() if s >= THRESHOLD})
+        said["signals"].append(most_specific({k for k, s in scores.items() if s >= THRESHOLD}, parent))
     probabilities = _cross_validated(found, gold, source_of, codes, max(2, folds))
     for scores, learnt in zip(signal_scores, probabilities, strict=True):
-        said["model"].append({k for k, p in learnt.items() if p >= THRESHOLD})
-        said["combined"].append(_combined(scores, learnt))
+        said["model"].append(most_specific({k for k, p in learnt.items() if p >= THRESHOLD}, parent))
+        said["combined"].append(most_specific(_combined(scores, learnt), parent))
     roots = _roots(codes)
     gold_roots = evaluation.to_roots(gold, roots)
     by_method = {m: evaluation.score(gold, said[m]) for m in METHODS}
@@ -86,13 +95,8 @@ def evaluate(project: Project, coder: str, folds: int = 5) -> Evaluation:
 
 def _combined(signals: dict[str, float], learnt: dict[str, float]) -> set[str]:
     """The codes the suggester proposes from both: the rule of ``suggesting._combine``."""
-    chosen = set()
-    for code in set(signals) | set(learnt):
-        s, p = signals.get(code, 0.0), learnt.get(code, 0.0)
-        both = 1 - (1 - s) * (1 - p) if s and p >= THRESHOLD / 2 else max(s, p)
-        if both >= THRESHOLD:
-            chosen.add(code)
-    return chosen
+    codes = set(signals) | set(learnt)
+    return {c for c in codes if combined(signals.get(c, 0.0), learnt.get(c, 0.0))[0] >= THRESHOLD}
 
 
 def _cross_validated(
@@ -110,7 +114,8 @@ def _cross_validated(
         train = [i for i, s in enumerate(source_of) if s not in fold]
         test = [i for i, s in enumerate(source_of) if s in fold]
         model = CodeModel.train(
-            [feats[i] for i in train] + example_features, [gold[i] for i in train] + example_labels
+            [feats[i] for i in train] + example_features,
+            [gold[i] for i in train] + example_labels,
         )
         if not model.codes or not test:
             continue

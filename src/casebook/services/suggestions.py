@@ -60,7 +60,7 @@ class RunReport:
 
 
 def _code_signals(codes: Sequence[Code]) -> list[CodeSignals]:
-    return [CodeSignals(c.key, str(c.valence), c.signals) for c in codes]
+    return [CodeSignals(c.key, str(c.valence), c.signals, c.parent) for c in codes]
 
 
 def _stamp(*parts: object) -> str:
@@ -137,7 +137,10 @@ def train(project: Project, force: bool = False) -> tuple[CodeModel, ModelInfo]:
     found, labels, total, n_codings = _training_set(project)
     example_features, example_labels = _example_passages(codes)
     known = {c.key for c in codes}
-    model = CodeModel.train(found + example_features, [ls & known for ls in labels] + example_labels)
+    model = CodeModel.train(
+        found + example_features,
+        [ls & known for ls in labels + example_labels],
+    )
     with pdb.atomic():
         suggestion_store.save_model(pdb, stamp, model.to_bytes(), total, n_codings)
     seconds = time.perf_counter() - began
