@@ -261,20 +261,20 @@ def evaluate(state: CliState, coder: str, folds: int, per_code: bool, as_json: b
         f"{result.coder}: {result.codings} codings, {result.passages} passages in {result.sources} sources; "
         f"model cross-validated in {result.folds} folds by source"
     )
-    columns = ["method", "passages", "precision", "recall", "F1"]
+    columns = ["method", "coded passages", "precision", "recall", "F1"]
     table("All codes (micro average)", columns, _method_rows(result, root=False))
     table("Root codes (micro average)", columns, _method_rows(result, root=True))
     for method in ("baseline", "combined"):
         table(
             f"Root codes: {method}",
-            ["code", "passages", "precision", "recall", "F1"],
+            ["code", "coded passages", "precision", "recall", "F1"],
             _rows(result.by_root[method]),
         )
     if per_code:
         for method in ("baseline", "combined"):
             table(
                 f"Codes: {method}",
-                ["code", "passages", "precision", "recall", "F1"],
+                ["code", "coded passages", "precision", "recall", "F1"],
                 _rows(result.by_method[method]),
             )
 

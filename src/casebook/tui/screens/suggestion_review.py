@@ -290,7 +290,7 @@ class SuggestionReview(_Base):
         edited = selection if selection and selection != self._snapped(target) else None
         start, end = edited or (None, None)
         try:
-            made = suggestions.accept(self.bench.project, [target.id], self.bench.coder, start, end)
+            suggestions.accept(self.bench.project, [target.id], self.bench.coder, start, end)
         except CasebookError as exc:
             self._error(exc)
             return
@@ -300,7 +300,7 @@ class SuggestionReview(_Base):
             self._tell(strings.SUGGEST_ACCEPTED_EDITED.format(name=name, chars=chars, was=was), timeout=4)
         else:
             self._tell(strings.SUGGEST_ACCEPTED.format(name=name), timeout=3)
-        self._accepted([(edited or (target.start, target.end), target.code)], made, [target.id])
+        self._accepted([(edited or (target.start, target.end), target.code)], [target.id])
         self._move_on((target.start, target.end))
 
     def action_accept_turn(self) -> None:
@@ -323,12 +323,10 @@ class SuggestionReview(_Base):
             return
         names = ", ".join(dict.fromkeys(self._code_name(s.code) for s in turn_suggestions))
         self._tell(strings.SUGGEST_ACCEPTED_TURN.format(n=len(made), names=names), timeout=5)
-        self._accepted([((s.start, s.end), s.code) for s in turn_suggestions], made, ids)
+        self._accepted([((s.start, s.end), s.code) for s in turn_suggestions], ids)
         self._move_on(max((s.start, s.end) for s in turn_suggestions))
 
-    def _accepted(
-        self, spans: Sequence[tuple[tuple[int, int], str]], made: list[int], ids: list[int]
-    ) -> None:
+    def _accepted(self, spans: Sequence[tuple[tuple[int, int], str]], ids: list[int]) -> None:
         """Record the decision for undo and show the new codings (transcript, counts, header).
         Undo removes the codings and opens the suggestions again; redo accepts them again."""
         project, coder, source_id = self.bench.project, self.bench.coder, self.source_id
