@@ -10,8 +10,9 @@ on stdout, flushed, only after its transaction committed. Then:
   (otherwise the trial counts as *corrupt*);
 - every unit the child reported is present (otherwise *lost*);
 - nothing is half-present: a batch import is all of its files or none, a merge moved all
-  of a code's codings or none, and at most the one unit in flight when the kill came is
-  present unreported (otherwise *partial*).
+  of a code's codings or none, a suggestion run stored all of its suggestions or none, an
+  accepted suggestion has its coding, and at most the one unit in flight when the kill
+  came is present unreported (otherwise *partial*).
 
 Usage: ``python bench/killtest.py --trials 200 --seed 1``. Prints totals and the time
 taken; exits 1 if any trial was corrupt, lost or partial.
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CASEBOOK = [sys.executable, "-m", "casebook"]
-OPERATIONS = ("import", "coding", "codebook")
+OPERATIONS = ("import", "coding", "codebook", "suggest")
 BATCHES = 40
 BATCH_FILES = 4
 CODINGS = 20000
@@ -71,7 +72,7 @@ WORDS = [
 def _child(operation: str, project_path: Path, folder: Path) -> None:
     """Do ``operation`` on the project, printing each committed unit (runs in the child)."""
     from casebook.model.study import InterviewMeta
-    from casebook.services import codebook, coding, importer
+    from casebook.services import codebook, coding, importer, suggestions
     from casebook.services.project import Project
 
     def say(line: str) -> None:
@@ -86,6 +87,16 @@ def _child(operation: str, project_path: Path, folder: Path) -> None:
                 items = [importer.ImportItem(p, InterviewMeta(case="F01")) for p in files]
                 importer.import_files(project, items)
                 say(f"batch {batch}")
+        elif operation == "suggest":
+            report = suggestions.run(project, ["base"], use_model=False)
+            say(f"run {suggestions.counts(project).get('open', 0)}")
+            for n, found in enumerate(report.suggestions):
+                if n % 3 == 2:
+                    suggestions.reject(project, [found.id], "killtest")
+                    say(f"reject {found.id}")
+                else:
+                    (coding_id,) = suggestions.accept(project, [found.id], "killtest")
+                    say(f"accept {found.id} {coding_id}")
         elif operation == "coding":
             for start, end, code in coding_plan():
                 coding.apply_code(project, "base", start, end, code, "killtest")
@@ -254,6 +265,31 @@ def check_codebook(path: Path, master: dict[str, int], reported: list[str], verd
         target.append(f"{RENAMED} is named {name!r}, last reported rename {last}")
 
 
+def check_suggest(path: Path, reported: list[str], verdict: Verdict) -> None:
+    stored = _rows(
+        path,
+        'SELECT s.id, s.status, s.coding_id, s.start, s."end", s.code_id, g.start, g."end", g.code_id'
+        " FROM suggestions s LEFT JOIN codings g ON g.id = s.coding_id",
+    )
+    if len(stored) not in (0, MASTER_SUGGESTIONS[0]):
+        verdict.partial.append(f"{len(stored)} of {MASTER_SUGGESTIONS[0]} suggestions stored")
+    runs = [int(line.split()[1]) for line in reported if line.startswith("run")]
+    if runs and len(stored) != runs[0]:
+        verdict.lost.append(f"run of {runs[0]} suggestions reported, {len(stored)} stored")
+    status = {int(str(r[0])): r for r in stored}
+    said = {int(line.split()[1]): line.split()[0] for line in reported if not line.startswith("run")}
+    for sid, what in said.items():
+        row = status.get(sid)
+        if row is None or row[1] != ("accepted" if what == "accept" else "rejected"):
+            verdict.lost.append(f"{what} of suggestion {sid} reported, stored as {row and row[1]}")
+    for row in stored:
+        if row[1] == "accepted" and (row[2] is None or row[3:6] != row[6:9]):
+            verdict.partial.append(f"suggestion {row[0]} accepted without its coding: {row}")
+    unreported = [r[0] for r in stored if r[1] != "open" and int(str(r[0])) not in said]
+    if len(unreported) > 1:
+        verdict.partial.append(f"{len(unreported)} decisions present that were never reported")
+
+
 # --------------------------------------------------------------------------- trials
 
 
@@ -290,6 +326,8 @@ def run_trial(operation: str, master: Path, folder: Path, delay: float, verdict:
         check_import(project, reported, verdict)
     elif operation == "coding":
         check_coding(project, reported, verdict)
+    elif operation == "suggest":
+        check_suggest(project, reported, verdict)
     else:
         check_codebook(project, MASTER_COUNTS, reported, verdict)
     return len(reported)
@@ -299,12 +337,22 @@ MASTER_COUNTS: dict[str, int] = {}
 """Codings per code key in the master project (filled by ``prepare``)."""
 MASTER_NAME: list[str] = [""]
 """The renamed code's name in the master project."""
+MASTER_SUGGESTIONS: list[int] = [0]
+"""How many suggestions a run over the master project's source stores."""
 
 
 def prepare(folder: Path, seed: int) -> Path:
     """Build the master project in ``folder`` and remember what the checks compare with."""
     master = build_master(folder, seed)
     MASTER_NAME[0] = str(_rows(master, f"SELECT name FROM codes WHERE key = '{RENAMED}'")[0][0])
+    probe = folder / "probe.casebook"
+    shutil.copy(master, probe)
+    subprocess.run(
+        [*CASEBOOK, "--project", str(probe), "suggest", "--source", "base", "--no-model", "-q", "--json"],
+        check=True,
+        capture_output=True,
+    )
+    MASTER_SUGGESTIONS[0] = len(_rows(probe, "SELECT id FROM suggestions"))
     MASTER_COUNTS.clear()
     MASTER_COUNTS.update(
         (str(k), int(str(n)))
@@ -317,7 +365,7 @@ def prepare(folder: Path, seed: int) -> Path:
 
 
 # Kill windows per operation (seconds after "ready"): long enough to land mid-work.
-WINDOWS = {"import": 0.7, "coding": 0.6, "codebook": 0.4}
+WINDOWS = {"import": 0.7, "coding": 0.6, "codebook": 0.4, "suggest": 3.0}
 
 
 def main(argv: list[str] | None = None) -> int:

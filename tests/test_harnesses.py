@@ -72,3 +72,36 @@ def test_kill_checks_notice_a_lost_coding_and_a_half_batch(tmp_path) -> None:  #
     verdict = killtest.Verdict()
     killtest.check_import(project, [], verdict)
     assert verdict.partial
+
+
+def test_kill_checks_notice_a_lost_decision_and_a_half_run(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The suggestion checks are not vacuous: a reported accept that is not stored is lost,
+    and a run that stored some but not all of its suggestions is partial."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import killtest
+    finally:
+        sys.path.remove(str(BENCH))
+    project = tmp_path / "p.casebook"
+    (tmp_path / "base.txt").write_text(
+        "Mor: Barnekoordinatoren kom. Vi ble en kasteball.\n", encoding="utf-8"
+    )
+    for args in (["init"], ["case", "add", "F01"], ["import", str(tmp_path / "base.txt"), "--case", "F01"]):
+        subprocess.run(
+            [*killtest.CASEBOOK, "--project", str(project), *args], check=True, capture_output=True
+        )
+    subprocess.run(
+        [*killtest.CASEBOOK, "--project", str(project), "suggest", "--all", "--no-model", "-q"],
+        check=True,
+        capture_output=True,
+    )
+    stored = len(killtest._rows(project, "SELECT id FROM suggestions"))
+    assert stored >= 2
+    killtest.MASTER_SUGGESTIONS[0] = stored
+    verdict = killtest.Verdict()
+    killtest.check_suggest(project, [f"run {stored}", "accept 1 1"], verdict)
+    assert verdict.lost and not verdict.partial
+    killtest.MASTER_SUGGESTIONS[0] = stored + 1
+    verdict = killtest.Verdict()
+    killtest.check_suggest(project, [], verdict)
+    assert verdict.partial
