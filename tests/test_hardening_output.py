@@ -91,6 +91,13 @@ def test_a_key_typed_two_ways_is_one_key(run_cli: Run, study_project: Path, tmp_
     assert result.exit_code == 0, result.stderr
     [source] = json.loads(run_cli("sources", "--json").stdout)
     assert (source["case"], source["name"]) == (composed, f"{composed}_intervju")
+    # every command that takes the key finds it, however it was typed
+    assert run_cli("code", f"{decomposed}_intervju", "0", "5", "broer", "--coder", "ida").exit_code == 0
+    [segment] = json.loads(run_cli("segments", "--case", decomposed, "--json").stdout)
+    assert segment["case"] == composed
+    summary = run_cli("summary", decomposed, "--format", "md", "-o", str(tmp_path / "s.md"))
+    assert summary.exit_code == 0, summary.stderr
+    assert "Måle" in (tmp_path / "s.md").read_text(encoding="utf-8")
 
 
 def test_a_source_name_of_digits_only_is_refused(run_cli: Run, study_project: Path, tmp_path: Path) -> None:

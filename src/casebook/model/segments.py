@@ -4,6 +4,7 @@ filters, attribute conditions and code logic that select segments."""
 from __future__ import annotations
 
 import enum
+import unicodedata
 from dataclasses import dataclass
 
 from casebook.model.sources import Source
@@ -112,3 +113,10 @@ class SegmentFilter:
     speaker: str | None = None
     where: tuple[Condition, ...] = ()
     logic: CodeLogic | None = None
+
+    def __post_init__(self) -> None:
+        # keys are stored NFC: "Måle" typed with a combining ring finds the case "Måle"
+        for name in ("code", "case", "round", "coder", "speaker"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, unicodedata.normalize("NFC", value))

@@ -15,6 +15,7 @@ from pathlib import Path
 from casebook.errors import InvalidValue
 from casebook.model.events import EventKind
 from casebook.model.matrix import ColumnAxis, MatrixSpec, Measure
+from casebook.model.names import nfc
 from casebook.model.study import CaseKind
 from casebook.model.timeline import PlacedEvent
 from casebook.queries.changes import StudyContext, build_grid
@@ -69,6 +70,7 @@ def _check_codes(project: Project, chosen: SummaryTemplate) -> None:
 def dossier(project: Project, case: str, with_municipality: bool = False) -> CaseDossier:
     """Everything a summary of ``case`` is made from (a case screen can show it too)."""
     pdb = project.pdb
+    case = nfc(case)  # stored keys are NFC; the researcher may have typed another form
     case_id = study_store.case_id(pdb, case)
     kind = next(c.kind for c in project.cases() if c.key == case)
     context = StudyContext.load(pdb, with_municipality)
