@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import click
@@ -9,7 +10,7 @@ from rich.text import Text
 
 from casebook.cli.main import CliState
 from casebook.cli.options import coder_option, json_option
-from casebook.cli.output import CliError, emit_json, progress_bar, stdout, table
+from casebook.cli.output import CliError, emit_json, emit_json_array, progress_bar, stdout, table
 from casebook.model.suggestions import Evaluation, Scores, Status, Suggestion
 from casebook.services.project import Project
 
@@ -32,14 +33,14 @@ def _json(s: Suggestion) -> dict[str, Any]:
     }
 
 
-def _print(found: list[Suggestion], title: str) -> None:
+def _print(found: Iterable[Suggestion], title: str) -> int:
     """Two lines a suggestion, readable at 80 columns: what and where, then the passage
-    and the evidence."""
-    if not found:
-        stdout.print(Text(f"{title}: none", style="dim"))
-        return
-    stdout.print(Text(title, style="bold"))
+    and the evidence; printed as they come. Returns how many."""
+    count = 0
     for s in found:
+        if not count:
+            stdout.print(Text(title, style="bold"))
+        count += 1
         head = Text(f"#{s.id} ", style="bold")
         head.append(f"{s.code}  {s.score:.2f} {s.origin}  ", style="cyan")
         head.append(f"{s.source} {s.start}-{s.end}")
@@ -51,6 +52,24 @@ def _print(found: list[Suggestion], title: str) -> None:
         if s.evidence:
             body.append("  " + "; ".join(s.evidence), style="dim")
         stdout.print(body)
+    if not count:
+        stdout.print(Text(f"{title}: none", style="dim"))
+    return count
+
+
+def _show(found: Iterable[Suggestion], as_json: bool, title: str) -> int:
+    """Suggestions as a JSON array or for people, streamed either way; how many."""
+    if not as_json:
+        return _print(found, title)
+    count = [0]
+
+    def counted() -> Iterator[dict[str, Any]]:
+        for s in found:
+            count[0] += 1
+            yield _json(s)
+
+    emit_json_array(counted())
+    return count[0]
 
 
 @click.group(invoke_without_command=True)
@@ -97,20 +116,25 @@ def suggest(
     from casebook.services import suggestions as service
 
     workers = jobs or suggest_pool.default_jobs()
-    with Project.open(state.project_path()) as project, progress_bar(quiet or as_json) as progress:
-        report = service.run(project, list(sources) or None, not no_model, progress, workers)
-    found = [s for s in report.suggestions if s.score >= min_score]
-    if as_json:
-        emit_json([_json(s) for s in found])
-        return
-    _print(found, "Suggestions")
-    stdout.print(
-        Text(
-            f"{len(found)} open suggestions; {report.sources_run} sources run, "
-            f"{report.sources_unchanged} unchanged since their last run ({report.seconds:.1f} s)",
-            style="dim",
+    with Project.open(state.project_path()) as project:
+        with progress_bar(quiet or as_json) as progress:
+            report = service.run(
+                project, list(sources) or None, not no_model, progress, workers, list_open=False
+            )
+        listed = (
+            (s for ref in sources for s in service.iter_listing(project, ref))
+            if sources
+            else service.iter_listing(project)
         )
-    )
+        shown = _show((s for s in listed if s.score >= min_score), as_json, "Suggestions")
+    if not as_json:
+        stdout.print(
+            Text(
+                f"{shown} open suggestions; {report.sources_run} sources run, "
+                f"{report.sources_unchanged} unchanged since their last run ({report.seconds:.1f} s)",
+                style="dim",
+            )
+        )
 
 
 @suggest.command(name="list")
@@ -129,11 +153,8 @@ def list_(state: CliState, source: str | None, status: str, as_json: bool) -> No
     from casebook.services import suggestions as service
 
     with Project.open_for_reading(state.project_path()) as project:
-        found = service.listing(project, source, None if status == "all" else Status(status))
-    if as_json:
-        emit_json([_json(s) for s in found])
-        return
-    _print(found, f"Suggestions ({status})")
+        found = service.iter_listing(project, source, None if status == "all" else Status(status))
+        _show(found, as_json, f"Suggestions ({status})")
 
 
 def _ids(values: tuple[str, ...]) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,18 @@ class CliError(click.ClickException):
 def emit_json(data: Any) -> None:
     """Print ``data`` as JSON (UTF-8, not ASCII-escaped: æøå stay readable)."""
     sys.stdout.write(json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
+
+
+def emit_json_array(items: Iterable[Any]) -> None:
+    """Print ``items`` as one JSON array, item by item as they come, so that a list of
+    hundreds of thousands is never held whole (the same text ``emit_json`` writes)."""
+    out = sys.stdout
+    first = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("[\n  " if first else ",\n  ") + json_text(text))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

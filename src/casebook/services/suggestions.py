@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from casebook.coding.spans import check_span
@@ -159,9 +159,11 @@ def run(
     use_model: bool = True,
     progress: Progress | None = None,
     jobs: int = 1,
+    list_open: bool = True,
 ) -> RunReport:
     """Propose codes for the given sources (all current ones when None) and store the
-    proposals as open suggestions; returns the open suggestions of those sources. With
+    proposals as open suggestions; returns the open suggestions of those sources (unless
+    ``list_open`` is False: the caller lists them itself, e.g. as a stream). With
     ``jobs`` > 1 the sources are run in that many forked processes (command line only)."""
     began = time.perf_counter()
     pdb = project.pdb
@@ -191,7 +193,9 @@ def run(
                 suggestion_store.replace_open(pdb, source_id, rows, fingerprints[source_id])
     if progress:
         progress("suggest", len(todo), len(todo))
-    if sources is None:
+    if not list_open:
+        listed = []
+    elif sources is None:
         listed = listing(project)
     else:
         listed = [s for t in targets for s in listing(project, str(t.id))]
@@ -211,16 +215,29 @@ def listing(
     ids: Sequence[int] | None = None,
 ) -> list[Suggestion]:
     """Suggestions in source order; open ones that a coder has since coded so are left out."""
+    return list(iter_listing(project, source, status, ids))
+
+
+def iter_listing(
+    project: Project,
+    source: str | None = None,
+    status: Status | None = Status.OPEN,
+    ids: Sequence[int] | None = None,
+) -> Iterator[Suggestion]:
+    """``listing`` one suggestion at a time (for printing a whole study's as they come)."""
     pdb = project.pdb
     source_id = source_store.get_source(pdb, source).id if source else None
-    found = suggestion_store.list_suggestions(pdb, source_id, status, ids)
-    if status != Status.OPEN or not found:
-        return found
+    found = suggestion_store.iter_suggestions(pdb, source_id, status, ids)
+    if status != Status.OPEN:
+        yield from found
+        return
     coded: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
     for sid, spans in suggestion_store.coded_spans(pdb, source_id).items():
         for span in spans:
             coded.setdefault((sid, span[2]), []).append(span)
-    return [s for s in found if not _overlaps(s.start, s.end, s.code, coded.get((s.source_id, s.code), ()))]
+    for s in found:
+        if not _overlaps(s.start, s.end, s.code, coded.get((s.source_id, s.code), ())):
+            yield s
 
 
 def counts(project: Project) -> dict[str, int]:

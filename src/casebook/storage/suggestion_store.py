@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from casebook.model.suggestions import SUGGESTER, Origin, Status, Suggestion
@@ -48,6 +48,17 @@ def list_suggestions(
     ids: Sequence[int] | None = None,
 ) -> list[Suggestion]:
     """Suggestions in source order, optionally of one source, status or id list."""
+    return list(iter_suggestions(pdb, source_id, status, ids))
+
+
+def iter_suggestions(
+    pdb: ProjectDB,
+    source_id: int | None = None,
+    status: Status | None = Status.OPEN,
+    ids: Sequence[int] | None = None,
+) -> Iterator[Suggestion]:
+    """``list_suggestions`` one at a time, each source's text read once (a whole study's
+    hundreds of thousands are never held at once)."""
     where: list[str] = []
     params: list[object] = []
     if source_id is not None:
@@ -61,14 +72,18 @@ def list_suggestions(
         params.extend(ids)
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
     rows = pdb.db.execute(sql + ' ORDER BY s.source_id, s.start, s."end", s.score DESC, c.key', params)
-    found: list[Suggestion] = []
     text, text_of = "", -1
-    for row in rows.fetchall():  # each source's text read once, not once per suggestion
-        if row[1] != text_of:
-            text_of = row[1]
-            text = str(pdb.db.execute("SELECT text FROM sources WHERE id = ?", [text_of]).fetchone()[0])
-        found.append(_suggestion(row, text))
-    return found
+    while batch := rows.fetchmany(2000):
+        for row in batch:
+            if row[1] != text_of:
+                text_of = row[1]
+                text = source_text(pdb, text_of)
+            yield _suggestion(row, text)
+
+
+def source_text(pdb: ProjectDB, source_id: int) -> str:
+    """The text of a source (read on a cursor of its own)."""
+    return str(pdb.db.conn.execute("SELECT text FROM sources WHERE id = ?", [source_id]).fetchone()[0])
 
 
 def counts_by_status(pdb: ProjectDB) -> dict[str, int]:
