@@ -219,3 +219,10 @@ def test_running_on_two_cores_proposes_exactly_what_one_core_does(demo: Path, tm
         assert report.sources_run == 17
         found.append([(s.source, s.start, s.end, s.code, s.score, s.evidence) for s in report.suggestions])
     assert found[0] == found[1] and len(found[0]) > 100
+
+
+def test_streamed_json_is_the_same_text_as_a_whole_array(small: Any) -> None:
+    suggestions(small, "--all")
+    streamed = small("suggest", "list", "--json").stdout
+    assert streamed == json.dumps(json.loads(streamed), ensure_ascii=False, indent=2) + "\n"
+    assert small("suggest", "list", "--status", "rejected", "--json").stdout == "[]\n"
