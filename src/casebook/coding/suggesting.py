@@ -18,6 +18,7 @@ specific one is kept.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -233,8 +234,6 @@ def training_labels(found: Sequence[Passage], codings: Iterable[tuple[int, int, 
     labels: list[set[str]] = [set() for _ in found]
     spans = sorted(codings)
     starts = [p.start for p in found]
-    import bisect
-
     for start, end, code in spans:
         first = max(0, bisect.bisect_right(starts, start) - 1)
         for i in range(first, len(found)):

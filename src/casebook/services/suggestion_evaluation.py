@@ -28,7 +28,7 @@ from casebook.errors import NotFound
 from casebook.model.codes import Code
 from casebook.model.suggestions import Evaluation, Scores
 from casebook.services.project import Project
-from casebook.services.suggestions import _code_signals, _example_passages
+from casebook.services.suggestions import code_signals, example_passages
 from casebook.storage import code_store, source_store, suggestion_store
 from casebook.text.classifier import CodeModel, features
 
@@ -62,7 +62,7 @@ def evaluate(project: Project, coder: str, folds: int = 5) -> Evaluation:
         found.extend(parts)
         gold.extend({c for c in ls if c in known} for ls in training_labels(parts, spans[source_id]))
         source_of.extend([source_id] * len(parts))
-    suggester = Suggester(_code_signals(codes))
+    suggester = Suggester(code_signals(codes))
     parent = {c.key: c.parent for c in codes}
     rules = evaluation.baseline_rules({c.key: c.signals for c in codes})
     said: dict[str, list[set[str]]] = {m: [] for m in METHODS}
@@ -108,7 +108,7 @@ def _cross_validated(
 ) -> list[dict[str, float]]:
     """Each passage's code probabilities from a model that never saw its source."""
     feats = [features(p.span) for p in found]
-    example_features, example_labels = _example_passages(codes)
+    example_features, example_labels = example_passages(codes)
     learnt: list[dict[str, float]] = [{} for _ in found]
     for fold in evaluation.folds_of(sorted(set(source_of)), k):
         train = [i for i, s in enumerate(source_of) if s not in fold]

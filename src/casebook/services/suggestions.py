@@ -25,6 +25,7 @@ from casebook.model.codes import Code
 from casebook.model.sources import Source
 from casebook.model.suggestions import Status, Suggestion
 from casebook.services import suggest_pool
+from casebook.services.coding import refuse_pseudo_coder
 from casebook.services.project import Project
 from casebook.storage import code_store, coding_store, source_store, suggestion_store
 from casebook.text.classifier import CodeModel, features
@@ -59,7 +60,7 @@ class RunReport:
     model: ModelInfo | None
 
 
-def _code_signals(codes: Sequence[Code]) -> list[CodeSignals]:
+def code_signals(codes: Sequence[Code]) -> list[CodeSignals]:
     return [CodeSignals(c.key, str(c.valence), c.signals, c.parent) for c in codes]
 
 
@@ -112,7 +113,7 @@ def _training_set(project: Project) -> tuple[list[list[str]], list[set[str]], in
     return found, labels, total, sum(len(spans[i]) for i in chosen)
 
 
-def _example_passages(codes: Sequence[Code]) -> tuple[list[list[str]], list[set[str]]]:
+def example_passages(codes: Sequence[Code]) -> tuple[list[list[str]], list[set[str]]]:
     """The codebook's examples as passages of their code (a new project learns from these)."""
     from casebook.text import nlp
 
@@ -135,7 +136,7 @@ def train(project: Project, force: bool = False) -> tuple[CodeModel, ModelInfo]:
         return model, ModelInfo(stored[2], stored[3], tuple(model.codes), False, 0.0, stamp)
     began = time.perf_counter()
     found, labels, total, n_codings = _training_set(project)
-    example_features, example_labels = _example_passages(codes)
+    example_features, example_labels = example_passages(codes)
     known = {c.key for c in codes}
     model = CodeModel.train(
         found + example_features,
@@ -176,7 +177,7 @@ def run(
     todo = [t for t in targets if suggestion_store.run_fingerprint(pdb, t.id) != fingerprints[t.id]]
     tokens = 0
     if todo:
-        suggester = Suggester(_code_signals(codes), model)
+        suggester = Suggester(code_signals(codes), model)
         tasks = ((t.id, project.source_text(t), project.turns(t)) for t in todo)
         results = suggest_pool.propose_all(suggester, tasks, jobs)
         for done, (source_id, count, proposals) in enumerate(results):
@@ -262,8 +263,6 @@ def accept(
 ) -> list[int]:
     """Accept suggestions: each becomes a coding by ``coder`` (over ``start:end`` when the
     span was edited; one suggestion only then), recorded as its origin. All or none."""
-    from casebook.services.coding import refuse_pseudo_coder
-
     refuse_pseudo_coder(coder)
     pdb = project.pdb
     if (start is not None or end is not None) and len(ids) != 1:

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from casebook.model.suggestions import SUGGESTER, Origin, Status, Suggestion
+from casebook.storage import source_store
 from casebook.storage.coding_store import coder_id
 from casebook.storage.connection import ProjectDB, utc_now
 
@@ -77,13 +78,8 @@ def iter_suggestions(
         for row in batch:
             if row[1] != text_of:
                 text_of = row[1]
-                text = source_text(pdb, text_of)
+                text = source_store.source_text(pdb, text_of)
             yield _suggestion(row, text)
-
-
-def source_text(pdb: ProjectDB, source_id: int) -> str:
-    """The text of a source (read on a cursor of its own)."""
-    return str(pdb.db.conn.execute("SELECT text FROM sources WHERE id = ?", [source_id]).fetchone()[0])
 
 
 def counts_by_status(pdb: ProjectDB) -> dict[str, int]:

@@ -8,7 +8,7 @@ registry and none is downloaded: the keys come from simplemma's Bokmål and Nyno
 dictionaries and the Snowball stemmer, cached per distinct word, so a token costs one
 dictionary look-up once its word has been seen.
 
-Negation is judged per match, not per token (``negated``): a negator (``ikke``,
+Negation is judged per match, not per token (``negation``): a negator (``ikke``,
 ``ikkje``, ``ingen``, ``aldri`` …) shortly before the match in the same clause, or a
 denied problem (``ikke noe problem``, ``ikkje til hinder``) anywhere in its clause.
 """
@@ -155,11 +155,6 @@ def negation(doc: Doc, start: int, end: int) -> str:
         if doc[i].lower_ in NEGATORS:
             return "negated"
     return ""
-
-
-def negated(doc: Doc, start: int, end: int) -> bool:
-    """Is the match ``doc[start:end]`` negated or denied in its clause?"""
-    return bool(negation(doc, start, end))
 
 
 def _denied_problem(doc: Doc, left: int, right: int) -> bool:
